@@ -1,0 +1,110 @@
+//! Argument parsing and dispatch. Each command lives in its own module and
+//! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
+
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use gcforms::policy::Policy;
+
+/// 政务云资源申请助手 — 韶关市“数字政府”政务云资源申请、变更、注销表单工具
+#[derive(Parser)]
+#[command(name = "gcforms", version, about, long_about = None)]
+struct Cli {
+    /// 使用指定的政策文件代替内置的韶关市政策（JSON）
+    #[arg(long, global = true, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 校验文档，列出全部问题（退出码：0 无错误，1 有错误，2 无法读取）
+    Validate {
+        /// 要校验的 JSON 文档，可多个
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// 输出文档与提交包的 JSON Schema
+    Schema,
+}
+
+/// Output format of commands that report.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 中文，逐行
+    Human,
+    /// 每个输入一行 JSON
+    Json,
+}
+
+/// What a command concluded, mapped to the exit codes of SPEC §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Exit 0.
+    Ok,
+    /// Exit 1: errors found (or refused for them).
+    Findings,
+    /// Exit 2: unreadable input or bad usage.
+    Unreadable,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        ExitCode::from(match o {
+            Outcome::Ok => 0,
+            Outcome::Findings => 1,
+            Outcome::Unreadable => 2,
+        })
+    }
+}
+
+/// Prints one error line on stderr.
+pub fn report_error(context: &str, error: &dyn std::fmt::Display) {
+    if context.is_empty() {
+        eprintln!("gcforms: 错误：{error}");
+    } else {
+        eprintln!("gcforms: 错误：{context}：{error}");
+    }
+}
+
+/// Parses arguments, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // clap uses 2 for usage errors already, 0 for --help/--version.
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let policy = match &cli.policy {
+        Some(path) => match Policy::from_file(path) {
+            Ok(p) => p,
+            Err(e) => {
+                report_error(&path.display().to_string(), &e);
+                return Outcome::Unreadable.into();
+            }
+        },
+        None => Policy::default_shaoguan().clone(),
+    };
+    let outcome = match cli.command {
+        Command::Validate { files, format } => validate::run(&files, format, &policy),
+        Command::Schema => {
+            let schema = gcforms::schema::documents_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Outcome::Ok
+        }
+    };
+    outcome.into()
+}

@@ -1,0 +1,126 @@
+//! `gcforms validate FILE…`: every finding of every file, and the rules over
+//! the files taken together (an application and its pledge).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use gcforms::document::{Document, FormKind};
+use gcforms::input::{read_file_limited, InputError};
+use gcforms::policy::Policy;
+use gcforms::rules::{set, Report, Severity};
+
+use super::{report_error, Format, Outcome};
+
+/// Validates each file and prints the result in `format`.
+pub fn run(files: &[PathBuf], format: Format, policy: &Policy) -> Outcome {
+    let mut results: Vec<Result<Report, InputError>> = files
+        .iter()
+        .map(|f| read_file_limited(f).and_then(|bytes| gcforms::validate_bytes(&bytes, policy)))
+        .collect();
+    add_set_findings(&mut results);
+
+    let mut worst = Outcome::Ok;
+    for (file, result) in files.iter().zip(&results) {
+        let outcome = match result {
+            Ok(report) if report.is_valid() => Outcome::Ok,
+            Ok(_) => Outcome::Findings,
+            Err(_) => Outcome::Unreadable,
+        };
+        worst = worst.max(outcome);
+        match format {
+            Format::Json => println!("{}", json_line(file, result)),
+            Format::Human => print_human(file, result),
+        }
+    }
+    worst
+}
+
+/// Applications and pledges given together are checked as a set; when any
+/// pledge is given, the set is meant as a submission and every application
+/// needs its pledge.
+fn add_set_findings(results: &mut [Result<Report, InputError>]) {
+    let documents: Vec<(usize, &Document)> = results
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.as_ref().ok()?.document.as_ref().map(|d| (i, d)))
+        .collect();
+    let has_pledge = documents
+        .iter()
+        .any(|(_, d)| d.form() == FormKind::SecurityPledge);
+    let docs: Vec<&Document> = documents.iter().map(|(_, d)| *d).collect();
+    let found = set::check(&docs, has_pledge);
+    let owners: Vec<usize> = documents.iter().map(|(i, _)| *i).collect();
+    for f in found {
+        if let Some(Ok(report)) = results.get_mut(owners[f.index]) {
+            report.findings.push(f.finding);
+            gcforms::rules::sort_findings(&mut report.findings);
+        }
+    }
+}
+
+fn json_line(file: &Path, result: &Result<Report, InputError>) -> serde_json::Value {
+    let name = file.display().to_string();
+    match result {
+        Ok(report) => {
+            let mut line = json!({
+                "file": name,
+                "valid": report.is_valid(),
+                "form": report.form,
+                "diagnostics": report.findings,
+            });
+            if let Some(totals) = report.totals {
+                line["totals"] = json!(totals);
+            }
+            line
+        }
+        Err(e) => json!({
+            "file": name,
+            "valid": false,
+            "error": { "code": "unreadable", "message": e.to_string() },
+            "diagnostics": [],
+        }),
+    }
+}
+
+fn print_human(file: &Path, result: &Result<Report, InputError>) {
+    let name = file.display();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return report_error(&name.to_string(), e),
+    };
+    let totals = report
+        .totals
+        .map(|t| {
+            format!(
+                "；总计：主机{}台，CPU{}核，内存{}G，存储{}G",
+                t.hosts, t.vcpu, t.memory_gb, t.storage_gb
+            )
+        })
+        .unwrap_or_default();
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    let verdict = match (errors, warnings) {
+        (0, 0) => "通过，未发现问题".to_string(),
+        (0, w) => format!("通过，{w} 条提醒"),
+        (e, 0) => format!("未通过，{e} 个错误"),
+        (e, w) => format!("未通过，{e} 个错误，{w} 条提醒"),
+    };
+    println!("{name}：{}，{verdict}{totals}", report.form.short_name());
+    for f in &report.findings {
+        let path = if f.path.is_empty() {
+            "（整份文档）"
+        } else {
+            f.path.as_str()
+        };
+        println!(
+            "  {} {} [{}] {}",
+            f.severity.label(),
+            path,
+            f.code,
+            f.message
+        );
+    }
+}

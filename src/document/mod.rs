@@ -1,0 +1,147 @@
+//! The four documents of the measures (SPEC §2) as Rust types.
+//!
+//! The types are **draft-tolerant**: every field a clerk fills in is an
+//! `Option`, because a draft is saved, rendered (`--draft`) and validated while
+//! it is still incomplete. "Required" is a rule ([`crate::rules`]), and the
+//! JSON Schema still marks those fields required (`#[schemars(required)]`).
+//! Types are strict: a value of the wrong JSON type never reaches these
+//! structs (the [`crate::structure`] pass reports and removes it first).
+//!
+//! The first line of each field's doc comment, `# 标签`, is the label printed on
+//! the paper form. It becomes the schema's `title`, and messages take field
+//! names from there ([`crate::labels`]), so a label is written once.
+
+mod application;
+mod cancellation;
+mod change;
+mod pledge;
+
+pub use application::{
+    Applicant, Application, Backup, BackupCopy, BackupDataType, Host, Maintainer, MaintainerNature,
+    Totals,
+};
+pub use cancellation::{Cancellation, CancelledHost, DataDisposition};
+pub use change::{Change, ChangeItem, ChangeType};
+pub use pledge::SecurityPledge;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Which of the four documents a JSON object is (its `form` member).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// 附件1 资源申请表
+    Application,
+    /// 附件2 资源使用安全责任书
+    SecurityPledge,
+    /// 附件3 资源变更申请表
+    Change,
+    /// 附件4 资源注销申请表
+    Cancellation,
+}
+
+impl FormKind {
+    /// All four, in the order of the measures' attachments.
+    pub const ALL: [FormKind; 4] = [
+        FormKind::Application,
+        FormKind::SecurityPledge,
+        FormKind::Change,
+        FormKind::Cancellation,
+    ];
+
+    /// The `form` value in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            FormKind::Application => "application",
+            FormKind::SecurityPledge => "security_pledge",
+            FormKind::Change => "change",
+            FormKind::Cancellation => "cancellation",
+        }
+    }
+
+    /// Parses a `form` value.
+    pub fn from_key(key: &str) -> Option<FormKind> {
+        FormKind::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The document's title as the measures name it.
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Application => "韶关市“数字政府”政务云资源申请表",
+            FormKind::SecurityPledge => "韶关市“数字政府”政务云资源使用安全责任书",
+            FormKind::Change => "韶关市“数字政府”政务云资源变更申请表",
+            FormKind::Cancellation => "韶关市“数字政府”政务云资源注销申请表",
+        }
+    }
+
+    /// Short name with the attachment number, e.g. 「附件1 资源申请表」.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            FormKind::Application => "附件1 资源申请表",
+            FormKind::SecurityPledge => "附件2 资源使用安全责任书",
+            FormKind::Change => "附件3 资源变更申请表",
+            FormKind::Cancellation => "附件4 资源注销申请表",
+        }
+    }
+}
+
+/// Any of the four documents. In JSON the variant is the `form` member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "form", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)]
+pub enum Document {
+    /// 附件1 资源申请表
+    Application(Application),
+    /// 附件2 资源使用安全责任书
+    SecurityPledge(SecurityPledge),
+    /// 附件3 资源变更申请表
+    Change(Change),
+    /// 附件4 资源注销申请表
+    Cancellation(Cancellation),
+}
+
+impl Document {
+    /// Which form this is.
+    pub fn form(&self) -> FormKind {
+        match self {
+            Document::Application(_) => FormKind::Application,
+            Document::SecurityPledge(_) => FormKind::SecurityPledge,
+            Document::Change(_) => FormKind::Change,
+            Document::Cancellation(_) => FormKind::Cancellation,
+        }
+    }
+
+    /// The envelope every document has.
+    pub fn envelope(&self) -> &Envelope {
+        match self {
+            Document::Application(d) => &d.envelope,
+            Document::SecurityPledge(d) => &d.envelope,
+            Document::Change(d) => &d.envelope,
+            Document::Cancellation(d) => &d.envelope,
+        }
+    }
+}
+
+/// The members every document carries besides `form` (SPEC §2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Envelope {
+    /// # 格式版本
+    /// The document schema version; this build reads version 1.
+    #[schemars(required, range(min = 1, max = 1))]
+    pub schema_version: Option<u32>,
+    /// # 文档编号
+    /// The document's UUID; a draft's id in the store.
+    #[schemars(required)]
+    pub id: Option<String>,
+    /// # 创建时间
+    /// RFC 3339 time the document was created; kept when present.
+    #[schemars(extend("format" = "date-time"))]
+    pub created_at: Option<String>,
+    /// # 修改时间
+    /// RFC 3339 time of the last change; kept when present.
+    #[schemars(extend("format" = "date-time"))]
+    pub updated_at: Option<String>,
+}
