@@ -133,7 +133,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Validate { files, format } => validate::run(&files, format, &policy),
         Command::Schema => {
-            let schema = gcforms::schema::documents_schema();
+            let schema = gcforms::schema::combined_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()

@@ -4,7 +4,7 @@
 //! certificate (and chain) included.
 
 use der::asn1::{Any, ObjectIdentifier, OctetString, SetOfVec};
-use der::{Decode, Encode};
+use der::{Decode, Encode, Tagged};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 
@@ -178,11 +178,8 @@ pub(crate) fn verify_detached(cms_der: &[u8], digest: &[u8; 32]) -> CmsCheck {
         signature_ok: false,
         problem: None,
     };
-    if si.digest_alg.oid != OID_SHA256 {
-        check.problem = Some(format!(
-            "不支持的摘要算法 {}，只接受 SHA-256",
-            si.digest_alg.oid
-        ));
+    if let Some(problem) = strict_form(&sd, si, &signer) {
+        check.problem = Some(problem);
         return check;
     }
     let Some(attrs) = &si.signed_attrs else {
@@ -220,6 +217,66 @@ pub(crate) fn verify_detached(cms_der: &[u8], digest: &[u8; 32]) -> CmsCheck {
         .to_der()
         .is_ok_and(|signed| signer.verify(&signed, si.signature.as_bytes(), false));
     check
+}
+
+/// The parts of a SignedData that no signature covers must have the one form
+/// a PAdES signature of ours (or a usual signer's) has, so that a changed
+/// byte there is caught too.
+fn strict_form(
+    sd: &cms::signed_data::SignedData,
+    si: &cms::signed_data::SignerInfo,
+    signer: &CertInfo,
+) -> Option<String> {
+    let null_or_absent = |a: &AlgorithmIdentifierOwned| {
+        a.parameters
+            .as_ref()
+            .is_none_or(|p| p.tag() == der::Tag::Null && p.value().is_empty())
+    };
+    if si.digest_alg.oid != OID_SHA256 || !null_or_absent(&si.digest_alg) {
+        return Some(format!(
+            "不支持的摘要算法 {}，只接受 SHA-256",
+            si.digest_alg.oid
+        ));
+    }
+    let digests_ok = sd
+        .digest_algorithms
+        .iter()
+        .all(|a| a.oid == OID_SHA256 && null_or_absent(a));
+    let version_ok = match (&si.sid, sd.version, si.version) {
+        (
+            cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(_),
+            v,
+            cms::content_info::CmsVersion::V1,
+        ) => v == cms::content_info::CmsVersion::V1,
+        (
+            cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(_),
+            v,
+            cms::content_info::CmsVersion::V3,
+        ) => v == cms::content_info::CmsVersion::V3,
+        _ => false,
+    };
+    let content_ok =
+        sd.encap_content_info.econtent_type == OID_DATA && sd.encap_content_info.econtent.is_none();
+    let alg = si.signature_algorithm.oid.to_string();
+    let alg_ok = match signer.key_kind {
+        super::cert::KeyKind::P256 => {
+            alg == "1.2.840.10045.4.3.2" && si.signature_algorithm.parameters.is_none()
+        }
+        super::cert::KeyKind::Rsa => {
+            (alg == "1.2.840.113549.1.1.11" || alg == "1.2.840.113549.1.1.1")
+                && null_or_absent(&si.signature_algorithm)
+        }
+        super::cert::KeyKind::Other => false,
+    };
+    if !(digests_ok && version_ok && content_ok && alg_ok) {
+        return Some("签名数据（CMS）的结构与所用算法不符，疑被改动".into());
+    }
+    if sd.crls.is_some() || si.unsigned_attrs.is_some() {
+        return Some(
+            "签名数据（CMS）含有未签名的附加内容（CRL 或未签名属性），本程序不接受".into(),
+        );
+    }
+    None
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

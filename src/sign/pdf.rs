@@ -520,6 +520,15 @@ fn check_signature(bytes: &[u8], key_pos: usize, r: [usize; 4]) -> PdfSignature 
             return sig;
         }
     };
+    // Hex digits are not signed: a letter changed to the other case would
+    // decode the same. Signers write one case throughout, so mixed case is
+    // a change.
+    let has_lower = hex.iter().any(|b| (b'a'..=b'f').contains(b));
+    let has_upper = hex.iter().any(|b| (b'A'..=b'F').contains(b));
+    if has_lower && has_upper {
+        sig.problem = Some("签名数据（/Contents）的十六进制大小写不一致，疑被改动".into());
+        return sig;
+    }
     let Some(cms) = decode_hex(hex) else {
         sig.problem = Some("签名数据（/Contents）不是有效的十六进制".into());
         return sig;
