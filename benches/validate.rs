@@ -1,1 +1,3 @@
+//! Validation benchmark (placeholder until benchmarks are written).
+
 fn main() {}

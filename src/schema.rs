@@ -69,7 +69,9 @@ pub fn combined_schema() -> Value {
         obj.insert("x-gcforms-package".into(), package.to_value());
         obj.insert(
             "$comment".into(),
-            json!("根 schema 校验文档（附件1–4）；提交包 *.gcpkg.json 的 schema 为 #/$defs/Package"),
+            json!(
+                "根 schema 校验文档（附件1–4）；提交包 *.gcpkg.json 的 schema 为 #/$defs/Package"
+            ),
         );
     }
     root

@@ -33,15 +33,25 @@ fn stderr(o: &Output) -> String {
 }
 
 fn ex(name: &str) -> String {
-    examples_dir().join(format!("{name}.json")).display().to_string()
+    examples_dir()
+        .join(format!("{name}.json"))
+        .display()
+        .to_string()
 }
 
 /// A key for the examples' unit in `dir/unit.p12`.
 fn new_key(dir: &Path) -> String {
-    let o = gcforms(dir, &["key", "new", "--unit", super::UNIT, "-o", "unit.p12"], Some(PASS));
+    let o = gcforms(
+        dir,
+        &["key", "new", "--unit", super::UNIT, "-o", "unit.p12"],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
-    let line = out.lines().find(|l| l.starts_with("证书指纹（SHA-256）：")).unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("证书指纹（SHA-256）："))
+        .unwrap();
     let fp = line.split('：').nth(1).unwrap().to_string();
     assert_eq!(fp.len(), 95, "{fp}");
     fp
@@ -58,14 +68,25 @@ fn key_new_writes_a_protected_file_and_prints_the_fingerprint() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(d.join("unit.p12")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(d.join("unit.p12"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "readable by its owner only");
     }
     // Never overwrites; refuses an empty passphrase; shows a key.
-    let o = gcforms(d, &["key", "new", "--unit", "x", "-o", "unit.p12"], Some(PASS));
+    let o = gcforms(
+        d,
+        &["key", "new", "--unit", "x", "-o", "unit.p12"],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("已存在"));
-    let o = gcforms(d, &["key", "new", "--unit", "x", "-o", "empty.p12"], Some(""));
+    let o = gcforms(
+        d,
+        &["key", "new", "--unit", "x", "-o", "empty.p12"],
+        Some(""),
+    );
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("口令不能为空"));
     assert!(!d.join("empty.p12").exists());
@@ -86,7 +107,15 @@ fn pack_then_verify_with_exit_codes() {
     let fp = new_key(d);
     let o = gcforms(
         d,
-        &["pack", &ex("application"), &ex("security_pledge"), "--key", "unit.p12", "-o", "out.gcpkg.json"],
+        &[
+            "pack",
+            &ex("application"),
+            &ex("security_pledge"),
+            "--key",
+            "unit.p12",
+            "-o",
+            "out.gcpkg.json",
+        ],
         Some(PASS),
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -95,7 +124,10 @@ fn pack_then_verify_with_exit_codes() {
     let o = gcforms(d, &["verify", "out.gcpkg.json"], None);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     let text = stdout(&o);
-    assert!(text.contains("结论：有效") && text.contains(&fp) && text.contains("未判断"), "{text}");
+    assert!(
+        text.contains("结论：有效") && text.contains(&fp) && text.contains("未判断"),
+        "{text}"
+    );
 
     let o = gcforms(d, &["verify", "out.gcpkg.json", "--format", "json"], None);
     assert_eq!(code(&o), 0);
@@ -110,20 +142,35 @@ fn pack_then_verify_with_exit_codes() {
     assert!(v["checks"].as_array().unwrap().len() >= 10);
 
     // Trust: the unit's own certificate, and another unit's.
-    let key = gcforms::sign::UnitKey::from_pkcs12(&std::fs::read(d.join("unit.p12")).unwrap(), PASS).unwrap();
+    let key =
+        gcforms::sign::UnitKey::from_pkcs12(&std::fs::read(d.join("unit.p12")).unwrap(), PASS)
+            .unwrap();
     std::fs::write(d.join("unit.pem"), super::pem(&key)).unwrap();
     std::fs::write(d.join("other.pem"), super::pem(super::other_key())).unwrap();
-    let o = gcforms(d, &["verify", "out.gcpkg.json", "--trust", "unit.pem"], None);
+    let o = gcforms(
+        d,
+        &["verify", "out.gcpkg.json", "--trust", "unit.pem"],
+        None,
+    );
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).contains("是否可信：可信"));
-    let o = gcforms(d, &["verify", "out.gcpkg.json", "--trust", "other.pem"], None);
+    let o = gcforms(
+        d,
+        &["verify", "out.gcpkg.json", "--trust", "other.pem"],
+        None,
+    );
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("是否可信：不可信"));
-    let o = gcforms(d, &["verify", "out.gcpkg.json", "--trust", "missing.pem"], None);
+    let o = gcforms(
+        d,
+        &["verify", "out.gcpkg.json", "--trust", "missing.pem"],
+        None,
+    );
     assert_eq!(code(&o), 2);
 
     // A signed PDF on its own.
-    let pkg: Value = serde_json::from_slice(&std::fs::read(d.join("out.gcpkg.json")).unwrap()).unwrap();
+    let pkg: Value =
+        serde_json::from_slice(&std::fs::read(d.join("out.gcpkg.json")).unwrap()).unwrap();
     use base64::Engine;
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(pkg["documents"][1]["pdf"]["base64"].as_str().unwrap())
@@ -131,7 +178,10 @@ fn pack_then_verify_with_exit_codes() {
     std::fs::write(d.join("pledge.pdf"), &pdf).unwrap();
     let o = gcforms(d, &["verify", "pledge.pdf", "--format", "json"], None);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert_eq!(serde_json::from_str::<Value>(stdout(&o).trim()).unwrap()["kind"], "pdf");
+    assert_eq!(
+        serde_json::from_str::<Value>(stdout(&o).trim()).unwrap()["kind"],
+        "pdf"
+    );
 
     // Tampered: exit 1; unreadable: exit 2.
     let mut bytes = std::fs::read(d.join("out.gcpkg.json")).unwrap();
@@ -145,7 +195,11 @@ fn pack_then_verify_with_exit_codes() {
     pdf_bad[100] ^= 0x04;
     std::fs::write(d.join("bad.pdf"), &pdf_bad).unwrap();
     assert_eq!(code(&gcforms(d, &["verify", "bad.pdf"], None)), 1);
-    std::fs::write(d.join("junk.gcpkg.json"), b"{\"format\": \"gcforms-package\", ").unwrap();
+    std::fs::write(
+        d.join("junk.gcpkg.json"),
+        b"{\"format\": \"gcforms-package\", ",
+    )
+    .unwrap();
     let o = gcforms(d, &["verify", "junk.gcpkg.json"], None);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("不完整"), "{}", stderr(&o));
@@ -162,26 +216,85 @@ fn pack_refusals_and_exit_codes() {
     let d = dir.path();
     new_key(d);
     // An application without its pledge: exit 1, the finding printed, no file.
-    let o = gcforms(d, &["pack", &ex("application"), "--key", "unit.p12", "-o", "a.gcpkg.json"], Some(PASS));
+    let o = gcforms(
+        d,
+        &[
+            "pack",
+            &ex("application"),
+            "--key",
+            "unit.p12",
+            "-o",
+            "a.gcpkg.json",
+        ],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("pledge_missing"), "{}", stdout(&o));
     assert!(!d.join("a.gcpkg.json").exists());
     // A pledge for another unit.
-    let mut pledge: Value = serde_json::from_slice(&std::fs::read(ex("security_pledge")).unwrap()).unwrap();
+    let mut pledge: Value =
+        serde_json::from_slice(&std::fs::read(ex("security_pledge")).unwrap()).unwrap();
     pledge["unit_name"] = "韶关市另一个单位".into();
     std::fs::write(d.join("pledge.json"), serde_json::to_vec(&pledge).unwrap()).unwrap();
-    let o = gcforms(d, &["pack", &ex("application"), "pledge.json", "--key", "unit.p12", "-o", "b.gcpkg.json"], Some(PASS));
+    let o = gcforms(
+        d,
+        &[
+            "pack",
+            &ex("application"),
+            "pledge.json",
+            "--key",
+            "unit.p12",
+            "-o",
+            "b.gcpkg.json",
+        ],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("pledge_unit_mismatch"));
     // Unreadable input, a wrong passphrase, a missing key: exit 2.
     std::fs::write(d.join("broken.json"), b"{\"form\":").unwrap();
-    let o = gcforms(d, &["pack", "broken.json", "--key", "unit.p12", "-o", "c.gcpkg.json"], Some(PASS));
+    let o = gcforms(
+        d,
+        &[
+            "pack",
+            "broken.json",
+            "--key",
+            "unit.p12",
+            "-o",
+            "c.gcpkg.json",
+        ],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 2);
     let both = [ex("application"), ex("security_pledge")];
-    let o = gcforms(d, &["pack", &both[0], &both[1], "--key", "unit.p12", "-o", "d.gcpkg.json"], Some("wrong"));
+    let o = gcforms(
+        d,
+        &[
+            "pack",
+            &both[0],
+            &both[1],
+            "--key",
+            "unit.p12",
+            "-o",
+            "d.gcpkg.json",
+        ],
+        Some("wrong"),
+    );
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("口令错误"));
-    let o = gcforms(d, &["pack", &both[0], &both[1], "--key", "none.p12", "-o", "e.gcpkg.json"], Some(PASS));
+    let o = gcforms(
+        d,
+        &[
+            "pack",
+            &both[0],
+            &both[1],
+            "--key",
+            "none.p12",
+            "-o",
+            "e.gcpkg.json",
+        ],
+        Some(PASS),
+    );
     assert_eq!(code(&o), 2);
 }
 

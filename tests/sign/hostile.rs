@@ -20,7 +20,11 @@ fn unreadable(bytes: &[u8]) -> String {
 fn invalid(v: &Value) -> Vec<&'static str> {
     let out = verify_package(&serde_json::to_vec(v).unwrap(), policy(), None).unwrap();
     assert!(!out.valid);
-    out.checks.iter().filter(|c| !c.ok).map(|c| c.code).collect()
+    out.checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.code)
+        .collect()
 }
 
 #[test]
@@ -69,14 +73,20 @@ fn wrong_base64_and_wrong_hashes_are_invalid() {
     let plain = b"%PDF-1.7\n%%EOF\n";
     let hash: String = {
         use sha2::Digest;
-        sha2::Sha256::digest(plain).iter().map(|b| format!("{b:02x}")).collect()
+        sha2::Sha256::digest(plain)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     };
     v["documents"][0]["pdf"] = json!({
         "sha256": hash,
         "base64": base64::engine::general_purpose::STANDARD.encode(plain),
     });
     let failed = invalid(&v);
-    assert!(failed.contains(&"pdf_signature") && !failed.contains(&"pdf_hash"), "{failed:?}");
+    assert!(
+        failed.contains(&"pdf_signature") && !failed.contains(&"pdf_hash"),
+        "{failed:?}"
+    );
     // No documents at all.
     let mut v = package();
     v["documents"] = json!([]);
@@ -89,7 +99,10 @@ fn wrong_base64_and_wrong_hashes_are_invalid() {
     let mut v = package();
     v["documents"][0]["data"] = json!({"form": "application", "n": 18446744073709551615u64});
     let failed = invalid(&v);
-    assert!(failed.contains(&"package_signature") && failed.contains(&"rules"), "{failed:?}");
+    assert!(
+        failed.contains(&"package_signature") && failed.contains(&"rules"),
+        "{failed:?}"
+    );
 }
 
 #[test]
@@ -99,10 +112,15 @@ fn huge_embedded_pdf_is_refused() {
     v["documents"][0]["pdf"]["base64"] = json!(huge);
     let out = verify_package(&serde_json::to_vec(&v).unwrap(), policy(), None).unwrap();
     assert!(!out.valid);
-    assert!(out.checks.iter().any(|c| c.code == "pdf_hash" && c.message.contains("过大")));
+    assert!(out
+        .checks
+        .iter()
+        .any(|c| c.code == "pdf_hash" && c.message.contains("过大")));
     // Larger than any input: unreadable before parsing.
     let too_big = vec![b' '; gcforms::input::MAX_INPUT_BYTES as usize + 1];
-    assert!(verify_package(&too_big, policy(), None).unwrap_err().contains("过大"));
+    assert!(verify_package(&too_big, policy(), None)
+        .unwrap_err()
+        .contains("过大"));
 }
 
 #[test]

@@ -97,7 +97,9 @@ pub fn pdf_of(package: &[u8], i: usize) -> Vec<u8> {
     use base64::Engine;
     let v: Value = serde_json::from_slice(package).unwrap();
     let b64 = v["documents"][i]["pdf"]["base64"].as_str().unwrap();
-    base64::engine::general_purpose::STANDARD.decode(b64).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap()
 }
 
 /// True when `program` runs; otherwise prints a loud notice for the log.

@@ -39,7 +39,10 @@ fn package_has_the_shape_of_spec_5() {
     assert_eq!(v["policy"]["version"], policy().version.as_str());
     assert_eq!(v["reviews"], json!([]));
     assert_eq!(v["signature"]["alg"], "ES256");
-    assert_eq!(v["signature"]["fingerprint"], key().fingerprint().to_string());
+    assert_eq!(
+        v["signature"]["fingerprint"],
+        key().fingerprint().to_string()
+    );
     let docs = v["documents"].as_array().unwrap();
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[0]["data"], example("application"), "data kept exactly");
@@ -50,7 +53,10 @@ fn package_has_the_shape_of_spec_5() {
         let hash = d["pdf"]["sha256"].as_str().unwrap();
         assert_eq!(hash.len(), 64);
         use sha2::Digest;
-        let expected: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+        let expected: String = sha2::Sha256::digest(&pdf)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         assert_eq!(hash, expected);
     }
     // Reproducible for fixed options.
@@ -86,9 +92,18 @@ fn a_fresh_package_verifies_with_every_check() {
     ] {
         assert!(codes.contains(&code), "{code} checked");
     }
-    assert_eq!(v.checks.iter().filter(|c| c.code == "pdf_signature").count(), 2);
+    assert_eq!(
+        v.checks
+            .iter()
+            .filter(|c| c.code == "pdf_signature")
+            .count(),
+        2
+    );
     assert!(v.checks.iter().all(|c| c.ok));
-    assert!(v.checks.iter().all(|c| c.message.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))));
+    assert!(v.checks.iter().all(|c| c
+        .message
+        .chars()
+        .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))));
     let signer = v.signer.as_ref().unwrap();
     assert_eq!(signer.unit, super::UNIT);
     assert_eq!(v.documents.len(), 2);
@@ -169,7 +184,10 @@ fn rules_are_checked_again() {
     v["documents"].as_array_mut().unwrap().pop();
     let out = verify(&resign(v, key()));
     assert_eq!(failed(&out), vec!["rules"]);
-    assert!(out.checks.iter().any(|c| c.message.contains("pledge_missing")));
+    assert!(out
+        .checks
+        .iter()
+        .any(|c| c.message.contains("pledge_missing")));
 }
 
 #[test]
@@ -178,7 +196,9 @@ fn trust() {
     let v = verify_package(packed(), policy(), Some(&own)).unwrap();
     assert!(v.valid);
     assert_eq!(v.trusted, Some(true));
-    let other = TrustStore::from_certs(vec![CertInfo::from_der(&other_key().certificate().der).unwrap()]);
+    let other = TrustStore::from_certs(vec![
+        CertInfo::from_der(&other_key().certificate().der).unwrap()
+    ]);
     let v = verify_package(packed(), policy(), Some(&other)).unwrap();
     assert!(!v.valid);
     assert_eq!(v.trusted, Some(false));
@@ -204,13 +224,22 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
     let mut pledge = example("security_pledge");
     pledge["unit_name"] = json!("韶关市另一个单位");
     let found = codes(&refused(vec![example("application"), pledge]));
-    assert!(found.contains(&"pledge_unit_mismatch".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"pledge_unit_mismatch".to_string()),
+        "{found:?}"
+    );
     let mut app = example("application");
     app["hosts"][0]["data_disk_gb"] = json!(50);
     let found = codes(&refused(vec![app, example("security_pledge")]));
     assert!(found.contains(&"data_disk_min".to_string()), "{found:?}");
     assert!(matches!(
-        pack(vec![json!({"form": "nope"})], policy(), key(), &PlaceholderRenderer, &options()),
+        pack(
+            vec![json!({"form": "nope"})],
+            policy(),
+            key(),
+            &PlaceholderRenderer,
+            &options()
+        ),
         Err(PackError::Unreadable(0, _))
     ));
     assert!(matches!(
@@ -218,7 +247,14 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
         Err(PackError::Findings(_))
     ));
     // Other forms pack on their own.
-    assert!(pack(vec![example("change")], policy(), key(), &PlaceholderRenderer, &options()).is_ok());
+    assert!(pack(
+        vec![example("change")],
+        policy(),
+        key(),
+        &PlaceholderRenderer,
+        &options()
+    )
+    .is_ok());
 }
 
 #[test]
@@ -226,7 +262,17 @@ fn the_schema_describes_packages() {
     let schema = gcforms::schema::combined_schema();
     assert_eq!(schema["x-gcforms-package"]["$ref"], "#/$defs/Package");
     let package = &schema["$defs"]["Package"];
-    for field in ["format", "format_version", "package_id", "created_at", "generator", "policy", "documents", "reviews", "signature"] {
+    for field in [
+        "format",
+        "format_version",
+        "package_id",
+        "created_at",
+        "generator",
+        "policy",
+        "documents",
+        "reviews",
+        "signature",
+    ] {
         assert!(package["properties"].get(field).is_some(), "{field}");
     }
     // The documents part is as before.

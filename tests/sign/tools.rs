@@ -19,7 +19,11 @@ fn write_pdfs(dir: &Path) -> (String, String) {
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let out = Command::new(program).args(args).current_dir(dir).output().unwrap();
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
 
@@ -31,7 +35,10 @@ fn pdfsig_judges_the_signature_valid_and_total() {
     let dir = tempfile::tempdir().unwrap();
     let (good, bad) = write_pdfs(dir.path());
     let text = run(dir.path(), "pdfsig", &[&good]);
-    assert!(text.contains("Signature Validation: Signature is Valid."), "{text}");
+    assert!(
+        text.contains("Signature Validation: Signature is Valid."),
+        "{text}"
+    );
     assert!(text.contains("Total document signed"), "{text}");
     assert!(text.contains("ETSI.CAdES.detached"), "{text}");
     assert!(text.contains(super::UNIT), "{text}");
@@ -44,11 +51,24 @@ fn pdfsig_judges_the_signature_valid_and_total() {
     }
     let db = format!("sql:{}", dir.path().join("nss").display());
     std::fs::create_dir(dir.path().join("nss")).unwrap();
-    run(dir.path(), "certutil", &["-N", "-d", &db, "--empty-password"]);
-    run(dir.path(), "certutil", &["-A", "-d", &db, "-n", "unit", "-t", "CT,C,C", "-i", "unit.pem"]);
+    run(
+        dir.path(),
+        "certutil",
+        &["-N", "-d", &db, "--empty-password"],
+    );
+    run(
+        dir.path(),
+        "certutil",
+        &[
+            "-A", "-d", &db, "-n", "unit", "-t", "CT,C,C", "-i", "unit.pem",
+        ],
+    );
     let text = run(dir.path(), "pdfsig", &["-nssdir", &db, &good]);
     assert!(text.contains("Signature is Valid."), "{text}");
-    assert!(text.contains("Certificate Validation: Certificate is Trusted."), "{text}");
+    assert!(
+        text.contains("Certificate Validation: Certificate is Trusted."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -59,17 +79,42 @@ fn pyhanko_judges_the_signature_valid_trusted_and_total() {
     let dir = tempfile::tempdir().unwrap();
     let (good, bad) = write_pdfs(dir.path());
     let args = |f: &str| -> Vec<String> {
-        ["sign", "validate", "--pretty-print", "--trust", "unit.pem", "--trust-replace", f]
-            .map(String::from)
-            .to_vec()
+        [
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust",
+            "unit.pem",
+            "--trust-replace",
+            f,
+        ]
+        .map(String::from)
+        .to_vec()
     };
     let a: Vec<String> = args(&good);
-    let text = run(dir.path(), "pyhanko", &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let text = run(
+        dir.path(),
+        "pyhanko",
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert!(text.contains("The signature is judged VALID"), "{text}");
-    assert!(text.contains("The signer's certificate is trusted."), "{text}");
-    assert!(text.contains("The signature covers the entire file."), "{text}");
-    assert!(text.contains("The signature is cryptographically sound."), "{text}");
+    assert!(
+        text.contains("The signer's certificate is trusted."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The signature covers the entire file."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The signature is cryptographically sound."),
+        "{text}"
+    );
     let a: Vec<String> = args(&bad);
-    let text = run(dir.path(), "pyhanko", &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let text = run(
+        dir.path(),
+        "pyhanko",
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
     assert!(!text.contains("judged VALID"), "{text}");
 }
