@@ -5,7 +5,7 @@
 //! `src/cli/pack.rs`; swap it there for an implementation of
 //! [`RenderPdf`] that calls the renderer.
 
-use lopdf::{dictionary, Object, Stream};
+use lopdf::{dictionary, Object};
 
 use super::RenderPdf;
 use crate::document::{Document, FormKind};
@@ -82,9 +82,10 @@ fn placeholder_pdf(document: &Document, fingerprint: &Fingerprint) -> Result<Vec
         "BaseFont" => "Helvetica",
         "Encoding" => "WinAnsiEncoding",
     });
-    let mut stream = Stream::new(dictionary! {}, content.into_bytes());
-    let _ = stream.compress();
-    let content_id = doc.add_object(stream);
+    let content_id = doc.add_object(crate::sign::pdf::deflated_stream(
+        dictionary! {},
+        content.as_bytes(),
+    ));
     let page_id = doc.add_object(dictionary! {
         "Type" => "Page",
         "Parent" => pages_id,
