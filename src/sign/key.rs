@@ -60,7 +60,9 @@ impl UnitKey {
     /// Issues a new P-256 key pair and a self-signed certificate whose CN and
     /// O are `unit` (UTF8String), valid from `now` for
     /// [`CERT_VALIDITY_YEARS`], with key usage digitalSignature and
-    /// nonRepudiation.
+    /// nonRepudiation (and keyCertSign). It is marked a CA (path length 0),
+    /// as self-signed certificates usually are: NSS, and so poppler's
+    /// `pdfsig`, trusts a self-signed certificate only as a CA.
     pub fn generate(unit: &str, now: DateTime<Utc>) -> Result<UnitKey, SignError> {
         let unit = unit.trim();
         if unit.is_empty() {
@@ -97,12 +99,14 @@ impl UnitKey {
         );
         builder
             .add_extension(&BasicConstraints {
-                ca: false,
-                path_len_constraint: None,
+                ca: true,
+                path_len_constraint: Some(0),
             })
             .and_then(|_| {
                 builder.add_extension(&KeyUsage(
-                    KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+                    KeyUsages::DigitalSignature
+                        | KeyUsages::NonRepudiation
+                        | KeyUsages::KeyCertSign,
                 ))
             })
             .and_then(|_| builder.add_extension(&ski))
