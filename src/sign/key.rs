@@ -127,8 +127,12 @@ impl UnitKey {
     /// The first P-256 private key with a certificate for it is taken; the
     /// file's other certificates become the chain.
     pub fn from_pkcs12(bytes: &[u8], passphrase: &str) -> Result<UnitKey, SignError> {
-        let archive = p12_keystore::Pkcs12Archive::from_pkcs12(bytes, passphrase)
-            .map_err(|e| SignError::KeyFile(e.to_string()))?;
+        // The file is input: a malformed one must not take the process down.
+        let archive = std::panic::catch_unwind(|| {
+            p12_keystore::Pkcs12Archive::from_pkcs12(bytes, passphrase)
+        })
+        .map_err(|_| SignError::KeyFile("文件结构异常".into()))?
+        .map_err(|e| SignError::KeyFile(e.to_string()))?;
         let certs: Vec<CertInfo> = archive
             .certs
             .iter()

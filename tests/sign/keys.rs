@@ -404,3 +404,20 @@ fn rsa_keys_are_refused_for_signing_but_verified_in_a_chain() {
         Some(true)
     );
 }
+
+#[test]
+fn damaged_key_files_are_errors() {
+    let p12 = key().to_pkcs12("pw").unwrap();
+    for cut in [0, 1, 16, p12.len() / 2, p12.len() - 1] {
+        assert!(UnitKey::from_pkcs12(&p12[..cut], "pw").is_err(), "{cut}");
+    }
+    for i in (0..p12.len()).step_by(37) {
+        let mut bad = p12.clone();
+        bad[i] ^= 0x10;
+        // Either refused, or (a flip in an unprotected length byte that
+        // still decodes) the very same key.
+        if let Ok(k) = UnitKey::from_pkcs12(&bad, "pw") {
+            assert_eq!(k.fingerprint(), key().fingerprint());
+        }
+    }
+}
