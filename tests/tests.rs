@@ -1,7 +1,8 @@
-//! All integration tests of the core, in one binary (faster to link, one
-//! place to look): data-driven rule cases, properties, and the CLI.
+//! All integration tests of gcforms, in one binary (faster to link, one place
+//! to look): one module per area of the core and the CLI.
 
 mod cases;
 mod cli;
 mod props;
+mod sign;
 mod support;
