@@ -103,11 +103,18 @@ pub fn pdf_of(package: &[u8], i: usize) -> Vec<u8> {
 }
 
 /// True when `program` runs; otherwise prints a loud notice for the log.
+/// Under CI (`CI` set) a missing tool fails the test instead: CI installs
+/// every tool (`scripts/deps`), so a skip there would hide a broken setup.
 pub fn have(program: &str, probe: &[&str]) -> bool {
     let ok = Command::new(program)
         .args(probe)
         .output()
         .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!(
+            "`{program}` is not installed, but CI must run this check (scripts/deps installs it)"
+        );
+    }
     if !ok {
         eprintln!(
             "\n!!!!!!!! SKIPPED: `{program}` is not installed; this check did not run. \
