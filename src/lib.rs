@@ -15,7 +15,9 @@
 pub mod document;
 pub mod input;
 pub mod labels;
+pub mod pledge_text;
 pub mod policy;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod structure;
