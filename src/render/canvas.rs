@@ -6,9 +6,12 @@
 //! ☐/☑, and a missing glyph would print as an empty box in silence), and the
 //! diagonal 草稿 watermark.
 
+use std::collections::HashSet;
+
 use printpdf::{
-    Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Greyscale, Line, LinePoint, Op,
-    PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem, TextMatrix, WindingOrder,
+    Codepoint, Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Greyscale, Line,
+    LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem, TextMatrix,
+    WindingOrder,
 };
 
 use super::fonts::Face;
@@ -30,8 +33,10 @@ pub(crate) fn font_id(face: Face) -> FontId {
     )
 }
 
+/// Millimetres to points, rounded to 0.01 pt (finer than any printer; keeps
+/// the numbers in the file short).
 fn pt(mm: f32) -> Pt {
-    Pt(mm / MM_PER_PT)
+    Pt((mm / MM_PER_PT * 100.0).round() / 100.0)
 }
 
 fn point(x: f32, y: f32) -> Point {
@@ -48,16 +53,38 @@ fn grey(level: f32) -> Color {
     })
 }
 
-/// The operations of one page.
+/// The operations of one page: graphics first, then all text in one text
+/// object (one `BT … ET`, the font set only when it changes), which keeps
+/// files small and serializing fast. Text is drawn over rules and fills.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Canvas {
-    pub ops: Vec<Op>,
+    ops: Vec<Op>,
+    text: Vec<Op>,
+    font: Option<(Face, f32)>,
+    /// Current line width, set only when it changes.
+    width: Option<f32>,
+    /// Rules already drawn (adjacent cells share edges), in 0.01 mm.
+    drawn: HashSet<[i32; 4]>,
 }
 
 impl Canvas {
-    /// A straight line, `width` in pt.
+    /// The page's operations.
+    pub fn into_ops(mut self) -> Vec<Op> {
+        if !self.text.is_empty() {
+            self.ops.push(Op::StartTextSection);
+            self.ops.append(&mut self.text);
+            self.ops.push(Op::EndTextSection);
+        }
+        self.ops
+    }
+
+    /// A straight line, `width` in pt; drawn once however often it is asked for.
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        let key = [x1, y1, x2, y2].map(|v| (v * 100.0).round() as i32);
+        if !self.drawn.insert(key) {
+            return;
+        }
+        self.set_width(width);
         self.ops.push(Op::DrawLine {
             line: Line {
                 points: vec![
@@ -73,6 +100,13 @@ impl Canvas {
                 is_closed: false,
             },
         });
+    }
+
+    fn set_width(&mut self, width: f32) {
+        if self.width != Some(width) {
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            self.width = Some(width);
+        }
     }
 
     /// A filled rectangle in grey `level` (0 black, 1 white).
@@ -97,29 +131,37 @@ impl Canvas {
         self.ops.push(Op::SetFillColor { col: grey(0.0) });
     }
 
-    /// A run of text of one face with its baseline at `y`.
-    pub fn text(&mut self, x: f32, baseline: f32, face: Face, size: f32, s: &str) {
-        if s.is_empty() {
+    /// A run of glyphs of one face with its baseline at `y`. Glyph ids are
+    /// given, not text, so serializing does not look characters up again;
+    /// each glyph carries its character for the ToUnicode map (copy and
+    /// search in PDF readers).
+    pub fn glyphs(&mut self, x: f32, baseline: f32, face: Face, size: f32, run: &[(u16, char)]) {
+        if run.is_empty() {
             return;
         }
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font_id(face)),
-            size: Pt(size),
-        });
-        self.ops.push(Op::SetTextMatrix {
+        let glyphs = run
+            .iter()
+            .map(|&(gid, c)| Codepoint::with_cid(gid, 0.0, c.to_string()))
+            .collect();
+        if self.font != Some((face, size)) {
+            self.text.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(face)),
+                size: Pt(size),
+            });
+            self.font = Some((face, size));
+        }
+        self.text.push(Op::SetTextMatrix {
             matrix: TextMatrix::Translate(pt(x), pt(PAGE_H - baseline)),
         });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s.to_string())],
+        self.text.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
         });
-        self.ops.push(Op::EndTextSection);
     }
 
     /// A check box of side `side` mm with its bottom-left at (`x`, `bottom`).
     pub fn check_box(&mut self, x: f32, bottom: f32, side: f32, checked: bool) {
         let top = bottom - side;
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+        self.set_width(0.6);
         self.ops.push(Op::DrawLine {
             line: Line {
                 points: [(x, top), (x + side, top), (x + side, bottom), (x, bottom)]
@@ -140,7 +182,7 @@ impl Canvas {
                 (x + side * 0.42, top + side * 0.85),
                 (x + side * 1.05, top - side * 0.15),
             ];
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(1.3) });
+            self.set_width(1.3);
             self.ops.push(Op::DrawLine {
                 line: Line {
                     points: pts
@@ -160,7 +202,7 @@ impl Canvas {
     pub fn text_line(&mut self, line: &TextLine, x: f32, top: f32, size: f32, line_h: f32) {
         let em = size * MM_PER_PT;
         let baseline = top + (line_h - em) / 2.0 + ASCENT_EM * em;
-        let mut run = String::new();
+        let mut run: Vec<(u16, char)> = Vec::new();
         let mut run_x = x;
         let mut run_face = Face::Body;
         let mut cx = x;
@@ -169,22 +211,22 @@ impl Canvas {
             match a.kind {
                 Kind::Glyph(c) | Kind::Space(c) => {
                     if run.is_empty() || run_face != a.face {
-                        self.text(run_x, baseline, run_face, size, &run);
+                        self.glyphs(run_x, baseline, run_face, size, &run);
                         run.clear();
                         run_x = cx;
                         run_face = a.face;
                     }
-                    run.push(c);
+                    run.push((a.gid, c));
                 }
                 Kind::Box(checked) => {
-                    self.text(run_x, baseline, run_face, size, &run);
+                    self.glyphs(run_x, baseline, run_face, size, &run);
                     run.clear();
                     let side = em * 0.78;
                     let bottom = baseline + em * 0.06;
                     self.check_box(cx + em * 0.08, bottom, side, checked);
                 }
                 Kind::Gap | Kind::Newline => {
-                    self.text(run_x, baseline, run_face, size, &run);
+                    self.glyphs(run_x, baseline, run_face, size, &run);
                     run.clear();
                 }
             }
@@ -198,7 +240,7 @@ impl Canvas {
             }
             cx += a.w;
         }
-        self.text(run_x, baseline, run_face, size, &run);
+        self.glyphs(run_x, baseline, run_face, size, &run);
         if let Some(from) = underline_from {
             self.underline(from, cx, baseline + em * 0.16);
         }

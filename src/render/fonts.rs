@@ -43,7 +43,7 @@ const HEADING_FILES: [(&str, usize); 3] = [
 ];
 
 /// Which face a piece of text is set in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Face {
     /// Noto Serif CJK SC Regular (宋体): values and labels.
     Body,
@@ -111,12 +111,13 @@ impl Fonts {
         glyph(self.face(face), c).is_some()
     }
 
-    /// Horizontal advance of `c` in em, or `None` when the face lacks it.
-    pub(crate) fn advance_em(&self, face: Face, c: char) -> Option<f32> {
+    /// The glyph of `c` and its horizontal advance in em, or `None` when the
+    /// face lacks it. (A cmap lookup is slow in this font library: callers cache.)
+    pub(crate) fn glyph_em(&self, face: Face, c: char) -> Option<(u16, f32)> {
         let font = self.face(face);
         let gid = glyph(font, c)?;
         let upm = f32::from(font.font_metrics.units_per_em.max(1));
-        Some(f32::from(font.get_horizontal_advance(gid)) / upm)
+        Some((gid, f32::from(font.get_horizontal_advance(gid)) / upm))
     }
 }
 

@@ -314,14 +314,16 @@ fn draw(canvas: &mut Canvas, band: &LaidBand, y: f32) {
             top += l.line_h;
         }
     }
+    // Horizontal rules of neighbouring cells are joined into one stroke.
+    let mut rules: Vec<(f32, f32, f32)> = Vec::new();
     for c in &band.cells {
         let (x0, x1) = (MARGIN_X + c.x0, MARGIN_X + c.x1);
         let b = c.borders;
         if b.top {
-            canvas.line(x0, y, x1, y, RULE_PT);
+            rules.push((y, x0, x1));
         }
         if b.bottom {
-            canvas.line(x0, y + h, x1, y + h, RULE_PT);
+            rules.push((y + h, x0, x1));
         }
         if b.left {
             canvas.line(x0, y, x0, y + h, RULE_PT);
@@ -329,6 +331,17 @@ fn draw(canvas: &mut Canvas, band: &LaidBand, y: f32) {
         if b.right {
             canvas.line(x1, y, x1, y + h, RULE_PT);
         }
+    }
+    rules.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut joined: Vec<(f32, f32, f32)> = Vec::new();
+    for r in rules {
+        match joined.last_mut() {
+            Some(last) if last.0 == r.0 && (r.1 - last.2).abs() < 1e-3 => last.2 = last.2.max(r.2),
+            _ => joined.push(r),
+        }
+    }
+    for (y, x0, x1) in joined {
+        canvas.line(x0, y, x1, y, RULE_PT);
     }
 }
 

@@ -10,6 +10,7 @@
 //! then, they break between characters, so nothing ever runs out of its cell.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use super::fonts::{Face, Fonts};
 use super::MissingGlyph;
@@ -57,6 +58,8 @@ pub(crate) enum Kind {
 pub(crate) struct Atom {
     pub kind: Kind,
     pub face: Face,
+    /// The glyph of a `Glyph` or `Space` atom in its face.
+    pub gid: u16,
     /// Advance in mm.
     pub w: f32,
     pub brk: Brk,
@@ -117,10 +120,15 @@ pub(crate) struct Field {
     pub path: String,
 }
 
+/// A glyph id and its advance in em.
+type Glyph = (u16, f32);
+
 /// What paragraphs are measured with, and where missing glyphs are collected.
 pub(crate) struct Ink<'a> {
     pub fonts: &'a Fonts,
     missing: RefCell<Vec<MissingGlyph>>,
+    /// Glyph and advance of every character met, per face.
+    glyphs: RefCell<HashMap<(Face, char), Option<Glyph>>>,
 }
 
 impl<'a> Ink<'a> {
@@ -128,7 +136,17 @@ impl<'a> Ink<'a> {
         Ink {
             fonts,
             missing: RefCell::new(Vec::new()),
+            glyphs: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Glyph id and advance in em of `c`, cached.
+    pub fn glyph(&self, face: Face, c: char) -> Option<(u16, f32)> {
+        *self
+            .glyphs
+            .borrow_mut()
+            .entry((face, c))
+            .or_insert_with(|| self.fonts.glyph_em(face, c))
     }
 
     /// Starts a paragraph of `size` pt in the body face.
@@ -311,7 +329,7 @@ impl ParaBuilder<'_, '_> {
     }
 
     fn advance(&self, c: char) -> f32 {
-        self.ink.fonts.advance_em(self.face, c).unwrap_or(0.0) * self.para.em()
+        self.ink.glyph(self.face, c).map_or(0.0, |g| g.1) * self.para.em()
     }
 
     fn push_str(&mut self, s: &str, field: Option<&Field>) {
@@ -321,17 +339,24 @@ impl ParaBuilder<'_, '_> {
                 '\r' => {}
                 '\t' | ' ' | '\u{3000}' => {
                     let c = if c == '\t' { ' ' } else { c };
-                    let w = self.advance(c);
-                    self.push_atom(Kind::Space(c), w, None);
+                    let (gid, adv) = self.ink.glyph(self.face, c).unwrap_or((0, 0.0));
+                    self.push_atom(Kind::Space(c), adv * self.para.em(), None);
+                    self.set_gid(gid);
                 }
-                c => match self.ink.fonts.advance_em(self.face, c) {
-                    Some(adv) if self.ink.fonts.has_glyph(self.face, c) => {
-                        let w = adv * self.para.em();
-                        self.push_atom(Kind::Glyph(c), w, None);
+                c => match self.ink.glyph(self.face, c) {
+                    Some((gid, adv)) => {
+                        self.push_atom(Kind::Glyph(c), adv * self.para.em(), None);
+                        self.set_gid(gid);
                     }
-                    _ => self.ink.record_missing(field, c),
+                    None => self.ink.record_missing(field, c),
                 },
             }
+        }
+    }
+
+    fn set_gid(&mut self, gid: u16) {
+        if let Some(a) = self.para.atoms.last_mut() {
+            a.gid = gid;
         }
     }
 
@@ -350,6 +375,7 @@ impl ParaBuilder<'_, '_> {
         self.para.atoms.push(Atom {
             kind,
             face: self.face,
+            gid: 0,
             w,
             brk,
             underline: false,
@@ -513,6 +539,7 @@ mod tests {
         Atom {
             kind: Kind::Glyph(c),
             face: Face::Body,
+            gid: 1,
             w: 1.0,
             brk,
             underline: false,

@@ -27,7 +27,11 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Application, policy: &Poli
         .first()
         .map(|h| host_bands(ink, policy, 0, h))
         .unwrap_or_default();
-    let first_h: f32 = first.iter().map(height).sum();
+    let first_h = first
+        .iter()
+        .map(height)
+        .sum::<f32>()
+        .min(super::KEEP_WITH_HEADS);
     let title = section(ink, "资源申请信息");
     let heads = column_heads(ink, policy);
     // The section row, the column heads and the first host stay together.

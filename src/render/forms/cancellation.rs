@@ -27,14 +27,14 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Pol
     let l = |t: &str| super::label(ink, t);
     let v =
         |name: &str, s: &Option<String>| super::value(ink, &top_field(FORM, name), s.as_deref());
-    flow.place(&super::pairs(vec![
-        (
-            l("原申请编号"),
-            v("original_application_id", &doc.original_application_id),
-            3,
-        ),
-        (l("系统下线日期"), v("offline_date", &doc.offline_date), 6),
-    ]));
+    flow.place(&super::reference_row(
+        ink,
+        FORM,
+        doc.original_application_id.as_deref(),
+        "系统下线日期",
+        "offline_date",
+        doc.offline_date.as_deref(),
+    ));
     flow.place(&super::wide_row(
         l("注销原因"),
         GRID[1],
@@ -45,7 +45,10 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Pol
     let hosts = doc.hosts();
     let title = section(ink, "注销资源清单");
     let heads = column_heads(ink);
-    let first_h = hosts.first().map_or(0.0, |h| height(&host_band(ink, 0, h)));
+    let first_h = hosts
+        .first()
+        .map_or(0.0, |h| height(&host_band(ink, 0, h)))
+        .min(super::KEEP_WITH_HEADS);
     flow.ensure(height(&title) + height(&heads) + first_h);
     flow.place(&title);
     flow.start_header(&[heads], first_h);

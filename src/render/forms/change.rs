@@ -30,14 +30,14 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
     let l = |t: &str| super::label(ink, t);
     let v =
         |name: &str, s: &Option<String>| super::value(ink, &top_field(FORM, name), s.as_deref());
-    flow.place(&super::pairs(vec![
-        (
-            l("原申请编号"),
-            v("original_application_id", &doc.original_application_id),
-            3,
-        ),
-        (l("期望完成日期"), v("expected_date", &doc.expected_date), 6),
-    ]));
+    flow.place(&super::reference_row(
+        ink,
+        FORM,
+        doc.original_application_id.as_deref(),
+        "期望完成日期",
+        "expected_date",
+        doc.expected_date.as_deref(),
+    ));
     flow.place(&super::wide_row(
         l("变更原因"),
         GRID[1],
@@ -50,7 +50,12 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
         .first()
         .map(|it| item_bands(ink, policy, 0, it))
         .unwrap_or_default();
-    let first_h: f32 = first.iter().take(2).map(height).sum();
+    let first_h = first
+        .iter()
+        .take(2)
+        .map(height)
+        .sum::<f32>()
+        .min(super::KEEP_WITH_HEADS);
     let title = section(ink, "变更内容");
     let heads = column_heads(ink);
     flow.ensure(height(&title) + height(&heads) + first_h);

@@ -28,6 +28,10 @@ const SECTION_FILL: f32 = 0.9;
 /// Column edges of the label/value blocks: three label–value pairs.
 pub(super) const GRID: [f32; 7] = [0.0, 22.0, 66.0, 91.0, 118.0, 138.0, CONTENT_W];
 
+/// How much of a table's first row must fit under its column heads for the
+/// heads to stay on the page (a row taller than a page is split anyway).
+pub(super) const KEEP_WITH_HEADS: f32 = 30.0;
+
 /// Width of the label column of the review boxes.
 const REVIEW_LABEL_W: f32 = 32.0;
 
@@ -109,6 +113,43 @@ pub(super) fn pairs(cells: Vec<(Para, Para, usize)>) -> Band {
         at = end;
     }
     Band::new(out).min_h(7.5)
+}
+
+/// A row of label–value cells at free edges: `(x0, x1, paragraph)`.
+pub(super) fn row(cells: Vec<(f32, f32, Para)>) -> Band {
+    Band::new(
+        cells
+            .into_iter()
+            .map(|(x0, x1, p)| Cell::new(x0, x1, p))
+            .collect(),
+    )
+    .min_h(7.5)
+}
+
+/// 原申请编号 (an id up to a UUID long) and a dated field beside it, as in
+/// 附件3 and 附件4.
+pub(super) fn reference_row(
+    ink: &Ink,
+    form: FormKind,
+    id: Option<&str>,
+    date_label: &str,
+    date_key: &str,
+    date: Option<&str>,
+) -> Band {
+    row(vec![
+        (GRID[0], GRID[1], label(ink, "原申请编号")),
+        (
+            GRID[1],
+            100.0,
+            value(ink, &top_field(form, "original_application_id"), id),
+        ),
+        (100.0, 126.0, label(ink, date_label)),
+        (
+            126.0,
+            CONTENT_W,
+            value(ink, &top_field(form, date_key), date),
+        ),
+    ])
 }
 
 /// The 资源使用单位信息 block. `term_required` is false for 附件3/附件4, whose
