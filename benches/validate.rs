@@ -1,1 +1,3 @@
+//! Benchmarks of validation (placeholder).
+
 fn main() {}
