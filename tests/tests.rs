@@ -4,5 +4,6 @@
 mod cases;
 mod cli;
 mod props;
+mod render;
 mod sign;
 mod support;

@@ -3,6 +3,7 @@
 
 mod key;
 mod pack;
+mod render;
 mod validate;
 mod verify;
 
@@ -34,6 +35,21 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// 生成纸质表格 PDF；有错误的文档须加 --draft（退出码：0 成功，1 有错误，2 无法读取或写入）
+    Render {
+        /// 要打印的 JSON 文档
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// 输出的 PDF 文件
+        #[arg(short = 'o', long = "output", value_name = "OUT.pdf")]
+        output: PathBuf,
+        /// 在一个文件中打印 N 份，每份页脚注明持有方
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=gcforms::render::MAX_COPIES as i64))]
+        copies: Option<u32>,
+        /// 打印草稿：每页加“草稿”水印，有错误也打印
+        #[arg(long)]
+        draft: bool,
     },
     /// 输出文档与提交包的 JSON Schema
     Schema,
@@ -132,6 +148,12 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Validate { files, format } => validate::run(&files, format, &policy),
+        Command::Render {
+            file,
+            output,
+            copies,
+            draft,
+        } => render::run(&file, &output, copies, draft, &policy),
         Command::Schema => {
             let schema = gcforms::schema::combined_schema();
             println!(
