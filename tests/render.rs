@@ -726,3 +726,46 @@ fn the_visual_comparison_notices_a_small_shift() {
         "{differing}"
     );
 }
+
+/// With `signature_area`, the last page keeps the signature block's corner
+/// free of text wherever the content ends: here 0 to 12 host rows move the
+/// end of the form down the page and onto the next.
+#[test]
+fn the_signature_area_stays_free_of_text() {
+    let [x0, y0, x1, y1] = gcforms::render::signature_rect();
+    let page_h_pt = 297.0 * 72.0 / 25.4;
+    let dir = tempfile::tempdir().unwrap();
+    for n in [1, 2, 3, 4, 5, 6, 8, 12] {
+        let options = RenderOptions {
+            signature_area: true,
+            ..RenderOptions::default()
+        };
+        let pdf = render_doc(&many_hosts(n), options).unwrap();
+        let path = dir.path().join(format!("sig-{n}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        let last = pages(&path).to_string();
+        // pdftotext crops in points at -r 72, from the top-left corner.
+        let (x, y, w, h) = (x0, page_h_pt - y1, x1 - x0, y1 - y0);
+        let args = [
+            "-f",
+            &last,
+            "-l",
+            &last,
+            "-r",
+            "72",
+            "-x",
+            &format!("{x:.0}"),
+            "-y",
+            &format!("{y:.0}"),
+        ];
+        let size = ["-W", &format!("{w:.0}"), "-H", &format!("{h:.0}")];
+        let text = tool(
+            "pdftotext",
+            &[&args[..], &size[..], &[path.to_str().unwrap(), "-"]].concat(),
+        );
+        assert!(
+            text.trim().is_empty(),
+            "{n} hosts: text inside the signature area: {text:?}"
+        );
+    }
+}

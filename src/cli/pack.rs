@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gcforms::input::{parse_json, read_file_limited};
-use gcforms::package::{check_submission, pack, PackError, PackOptions, PlaceholderRenderer};
+use gcforms::package::{check_submission, pack, PackError, PackOptions, PaperRenderer};
 use gcforms::policy::Policy;
 
 use super::{report_error, Outcome};
@@ -38,9 +38,7 @@ pub fn run(
         signer_name: signer,
         ..PackOptions::now()
     };
-    // The stand-in PDF generator until the renderer is merged: swap
-    // `PlaceholderRenderer` for the renderer here.
-    let package = match pack(values, policy, &key, &PlaceholderRenderer, &options) {
+    let package = match pack(values, policy, &key, &PaperRenderer, &options) {
         Ok(p) => p,
         Err(e) => return refused(files, e),
     };

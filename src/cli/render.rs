@@ -63,7 +63,7 @@ pub fn run(
     let options = RenderOptions {
         copies,
         draft,
-        fingerprint: None,
+        ..RenderOptions::default()
     };
     let pdf = match render(doc, policy, &options) {
         Ok(pdf) => pdf,

@@ -10,11 +10,11 @@
 //! `signature` and `reviews`.
 
 pub mod pack;
-pub mod placeholder;
+pub mod paper;
 pub mod verify;
 
 pub use pack::{check_submission, pack, PackError, PackOptions, RenderPdf};
-pub use placeholder::PlaceholderRenderer;
+pub use paper::PaperRenderer;
 pub use verify::{verify_file_bytes, verify_package, verify_signed_pdf, Check, Verification};
 
 use schemars::JsonSchema;

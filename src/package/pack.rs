@@ -31,6 +31,12 @@ pub trait RenderPdf {
         policy: &Policy,
         fingerprint: &Fingerprint,
     ) -> Result<Vec<u8>, String>;
+
+    /// Where on the last page the visible signature block goes, kept free by
+    /// the renderer; `None` for the signer's default corner.
+    fn signature_rect(&self) -> Option<[f32; 4]> {
+        None
+    }
 }
 
 impl<F> RenderPdf for F
@@ -173,7 +179,9 @@ pub fn pack(
             .as_deref()
             .or(contact_of(document))
             .unwrap_or("");
-        let appearance = SignatureAppearance::new(key.certificate().unit(), signer, options.time);
+        let mut appearance =
+            SignatureAppearance::new(key.certificate().unit(), signer, options.time);
+        appearance.rect = renderer.signature_rect();
         let signed = sign_pdf_with_attachment(
             &unsigned,
             key,

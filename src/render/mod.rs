@@ -59,6 +59,25 @@ pub struct RenderOptions {
     /// The unit certificate's SHA-256 fingerprint, printed on 附件2
     /// (「单位证书指纹（SHA-256）：…」) when given.
     pub fingerprint: Option<String>,
+    /// Keep [`signature_rect`] free on the last page for the visible
+    /// signature block (on a page of its own when the content reaches it).
+    pub signature_area: bool,
+}
+
+/// Height of the area kept for the visible signature block, mm.
+const SIGNATURE_AREA_MM: f32 = 18.0;
+
+/// Where the visible signature block goes on the last page when
+/// [`RenderOptions::signature_area`] is set: the bottom-right corner of the
+/// content area, above the footer. `[x0, y0, x1, y1]` in PDF points from the
+/// bottom-left corner.
+pub fn signature_rect() -> [f32; 4] {
+    use layout::{CONTENT_BOTTOM, MARGIN_X};
+    const PT_PER_MM: f32 = 72.0 / 25.4;
+    let x1 = (canvas::PAGE_W - MARGIN_X) * PT_PER_MM;
+    let y0 = (canvas::PAGE_H - CONTENT_BOTTOM) * PT_PER_MM;
+    let (w, h) = (95.0 * PT_PER_MM, (SIGNATURE_AREA_MM - 2.0) * PT_PER_MM);
+    [x1 - w, y0, x1, y0 + h]
 }
 
 /// A character the font cannot print, and where it is.
@@ -178,6 +197,9 @@ pub fn render_with(
         Document::Change(d) => forms::change::build(&mut flow, &ink, d, policy),
         Document::Cancellation(d) => forms::cancellation::build(&mut flow, &ink, d, policy),
     }
+    if options.signature_area {
+        flow.ensure(SIGNATURE_AREA_MM);
+    }
     let pages = flow.finish();
     let form = doc.form();
     let id = doc.envelope().id.clone().unwrap_or_default();
@@ -293,7 +315,8 @@ fn save(fonts: &Fonts, doc: &Document, options: &RenderOptions, pages: Vec<PdfPa
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
 
     let digest = fingerprint_of(doc, options);
-    let id = lopdf_printpdf::Object::String(digest.to_vec(), lopdf_printpdf::StringFormat::Hexadecimal);
+    let id =
+        lopdf_printpdf::Object::String(digest.to_vec(), lopdf_printpdf::StringFormat::Hexadecimal);
     lo.trailer
         .set("ID", lopdf_printpdf::Object::Array(vec![id.clone(), id]));
     if let Ok(info_id) = lo

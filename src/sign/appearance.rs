@@ -52,8 +52,7 @@ impl SignatureAppearance {
     pub(crate) fn lines(&self, fingerprint: &Fingerprint) -> Vec<String> {
         let fp = fingerprint.to_string();
         vec![
-            format!("签名单位：{}", self.unit),
-            format!("签名人：{}", self.signer),
+            format!("签名单位：{}　签名人：{}", self.unit, self.signer),
             format!("签名时间：{}", self.time.format("%Y-%m-%d %H:%M:%S %:z")),
             format!("证书指纹：{}…", &fp[..35]),
         ]
@@ -264,13 +263,4 @@ pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (V
 /// True when a CJK font was found for drawing Chinese text.
 pub fn cjk_font_available() -> bool {
     font().is_some()
-}
-
-/// Draws text as outlines into a content stream (for the stand-in PDF).
-pub(crate) fn outlined_text(text: &str, x: f32, y: f32, size: f32) -> Option<String> {
-    let font = font()?;
-    let face = ttf_parser::Face::parse(&font.bytes, font.index).ok()?;
-    let mut out = String::new();
-    draw_outlined(&mut out, &face, text, x, y, size);
-    Some(out)
 }

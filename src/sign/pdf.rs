@@ -573,7 +573,7 @@ fn check_signature(bytes: &[u8], key_pos: usize, r: [usize; 4]) -> PdfSignature 
 }
 
 fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     hex.chunks(2)

@@ -230,7 +230,7 @@ fn imports_openssl_pkcs12_modern_and_legacy() {
         );
         // It signs.
         let pdf = gcforms::package::RenderPdf::render_pdf(
-            &gcforms::package::PlaceholderRenderer,
+            &gcforms::package::PaperRenderer,
             &gcforms::document::Document::SecurityPledge(Default::default()),
             super::policy(),
             &k.fingerprint(),
@@ -365,7 +365,7 @@ fn rsa_keys_are_refused_for_signing_but_verified_in_a_chain() {
     let k = UnitKey::from_pkcs12(&std::fs::read(d.join("chain.p12")).unwrap(), "x").unwrap();
     assert_eq!(k.chain().len(), 1);
     let pdf = gcforms::package::RenderPdf::render_pdf(
-        &gcforms::package::PlaceholderRenderer,
+        &gcforms::package::PaperRenderer,
         &gcforms::document::Document::SecurityPledge(Default::default()),
         super::policy(),
         &k.fingerprint(),

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 
-use gcforms::package::{pack, PackOptions, PlaceholderRenderer};
+use gcforms::package::{pack, PackOptions, PaperRenderer};
 use gcforms::policy::Policy;
 use gcforms::sign::UnitKey;
 
@@ -78,7 +78,7 @@ pub fn packed() -> &'static [u8] {
             vec![example("application"), example("security_pledge")],
             policy(),
             key(),
-            &PlaceholderRenderer,
+            &PaperRenderer,
             &options(),
         )
         .unwrap();

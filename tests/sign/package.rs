@@ -4,7 +4,7 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
-use gcforms::package::{pack, verify_package, PackError, PlaceholderRenderer, Verification};
+use gcforms::package::{pack, verify_package, PackError, PaperRenderer, Verification};
 use gcforms::sign::{CertInfo, TrustStore, UnitKey};
 
 use super::{example, key, options, other_key, packed, policy};
@@ -64,7 +64,7 @@ fn package_has_the_shape_of_spec_5() {
         vec![example("application"), example("security_pledge")],
         policy(),
         key(),
-        &PlaceholderRenderer,
+        &PaperRenderer,
         &options(),
     )
     .unwrap();
@@ -205,7 +205,7 @@ fn trust() {
 }
 
 fn refused(docs: Vec<Value>) -> Vec<gcforms::rules::Report> {
-    match pack(docs, policy(), key(), &PlaceholderRenderer, &options()) {
+    match pack(docs, policy(), key(), &PaperRenderer, &options()) {
         Err(PackError::Findings(reports)) => reports,
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -237,13 +237,13 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
             vec![json!({"form": "nope"})],
             policy(),
             key(),
-            &PlaceholderRenderer,
+            &PaperRenderer,
             &options()
         ),
         Err(PackError::Unreadable(0, _))
     ));
     assert!(matches!(
-        pack(vec![], policy(), key(), &PlaceholderRenderer, &options()),
+        pack(vec![], policy(), key(), &PaperRenderer, &options()),
         Err(PackError::Findings(_))
     ));
     // Other forms pack on their own.
@@ -251,7 +251,7 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
         vec![example("change")],
         policy(),
         key(),
-        &PlaceholderRenderer,
+        &PaperRenderer,
         &options()
     )
     .is_ok());

@@ -1,14 +1,14 @@
 //! Signed PDFs: PAdES structure, the visible block, reproducibility, more
 //! than one signature, and what `verify_pdf` says about changes.
 
-use gcforms::package::{verify_signed_pdf, PlaceholderRenderer, RenderPdf};
+use gcforms::package::{verify_signed_pdf, PaperRenderer, RenderPdf};
 use gcforms::sign::{sign_pdf, verify_pdf, SignatureAppearance};
 
 use super::{key, other_key, policy, t0};
 
 fn unsigned() -> Vec<u8> {
     let doc = gcforms::document::Document::SecurityPledge(Default::default());
-    PlaceholderRenderer
+    PaperRenderer
         .render_pdf(&doc, policy(), &key().fingerprint())
         .unwrap()
 }
