@@ -18,6 +18,7 @@ pub mod labels;
 pub mod policy;
 pub mod rules;
 pub mod schema;
+pub mod store;
 pub mod structure;
 pub mod text;
 

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each command lives in its own module and
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
+mod drafts;
 mod validate;
 
 use std::path::PathBuf;
@@ -34,6 +35,11 @@ enum Command {
     },
     /// 输出文档与提交包的 JSON Schema
     Schema,
+    /// 草稿库：导入、列出、导出草稿（退出码：0 成功，1 找不到草稿或文档无编号，2 无法读取）
+    Drafts {
+        #[command(subcommand)]
+        command: drafts::DraftsCommand,
+    },
 }
 
 /// Output format of commands that report.
@@ -97,6 +103,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Validate { files, format } => validate::run(&files, format, &policy),
+        Command::Drafts { command } => drafts::run(command, &policy),
         Command::Schema => {
             let schema = gcforms::schema::documents_schema();
             println!(
