@@ -1,1 +1,3 @@
+//! Integration tests, all in one binary; one module per area.
 
+mod store;
