@@ -68,6 +68,60 @@ fn autosave(c: &mut Criterion) {
     ];
     eprintln!("300-host draft: {} bytes", texts[0].len());
     store.save(&texts[0]).unwrap();
+    {
+        let policy = gcforms::policy::Policy::default_shaoguan();
+        let mut parse = Vec::new();
+        let mut validate = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            let v: Value = serde_json::from_str(&texts[0]).unwrap();
+            parse.push(t.elapsed());
+            let t = Instant::now();
+            black_box(gcforms::validate_value(v, policy).unwrap());
+            validate.push(t.elapsed());
+        }
+        parse.sort();
+        validate.sort();
+        let conn = store.connection();
+        for sync in ["FULL", "OFF"] {
+            conn.execute_batch(&format!("PRAGMA synchronous = {sync}"))
+                .unwrap();
+            let mut t_upd = Vec::new();
+            let mut t_cmp = Vec::new();
+            for i in 0..200 {
+                let t = Instant::now();
+                let same: bool = conn
+                    .query_row(
+                        "SELECT doc = ?1 FROM draft_versions WHERE draft_id = 'bench-300'",
+                        [&texts[i % 2]],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                black_box(same);
+                t_cmp.push(t.elapsed());
+                let t = Instant::now();
+                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+                conn.execute(
+                    "UPDATE draft_versions SET doc = ?1 WHERE draft_id = 'bench-300'",
+                    [&texts[i % 2]],
+                )
+                .unwrap();
+                conn.execute_batch("COMMIT").unwrap();
+                t_upd.push(t.elapsed());
+            }
+            t_upd.sort();
+            t_cmp.sort();
+            eprintln!(
+                "PROBE sync={sync} compare p50 {:.2?} update+commit p50 {:.2?} p99 {:.2?}",
+                t_cmp[100], t_upd[100], t_upd[198]
+            );
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL").unwrap();
+        eprintln!(
+            "PROBE parse p50 {:.2?} validate p50 {:.2?}",
+            parse[100], validate[100]
+        );
+    }
 
     let mut times = Vec::with_capacity(1000);
     for i in 0..1000 {

@@ -1,7 +1,7 @@
 //! Saving, reading, listing, duplicating and trashing drafts.
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::history::prune;
 use super::{
@@ -10,6 +10,7 @@ use super::{
 };
 use crate::document::FormKind;
 use crate::input::read_document;
+use crate::rules::{Report, Severity};
 
 /// The longest draft ID accepted (a UUID has 36 characters).
 const MAX_ID_CHARS: usize = 128;
@@ -17,15 +18,21 @@ const MAX_ID_CHARS: usize = 128;
 /// At most this many search words are used.
 const MAX_SEARCH_WORDS: usize = 8;
 
-/// A document checked and measured, ready to be written.
-pub(super) struct Prepared<'t> {
+/// A document text that is a readable document with an `id`.
+pub(super) struct Parsed<'t> {
     pub text: &'t str,
     pub id: String,
     pub form: FormKind,
+    pub value: Map<String, Value>,
+}
+
+/// What validation and extraction make of a document.
+pub(super) struct Checked {
     pub columns: extract::Columns,
     pub status: DraftStatus,
     pub errors: u32,
     pub warnings: u32,
+    pub report: Report,
 }
 
 /// Whether a save may be coalesced into the current version.
@@ -83,19 +90,26 @@ fn check_id(value: Option<&Value>) -> Result<String> {
 }
 
 impl Store {
-    pub(super) fn prepare<'t>(&self, text: &'t str) -> Result<Prepared<'t>> {
+    /// Reads the text as a document with an `id`: cheap, done first.
+    pub(super) fn parse<'t>(&self, text: &'t str) -> Result<Parsed<'t>> {
         let raw = read_document(text.as_bytes())?;
-        let id = check_id(raw.value.get("id"))?;
-        let form = raw.form;
-        let columns = extract::columns(form, &raw.value);
-        let report = crate::validate_value(Value::Object(raw.value), &self.policy)?;
-        let count = |s| u32::try_from(report.count(s)).unwrap_or(u32::MAX);
-        let errors = count(crate::rules::Severity::Error);
-        let warnings = count(crate::rules::Severity::Warning);
-        Ok(Prepared {
+        Ok(Parsed {
             text,
-            id,
-            form,
+            id: check_id(raw.value.get("id"))?,
+            form: raw.form,
+            value: raw.value,
+        })
+    }
+
+    /// Validates and extracts the listing columns: the costly part, skipped
+    /// when the text is already stored.
+    pub(super) fn check(&self, form: FormKind, value: Map<String, Value>) -> Result<Checked> {
+        let columns = extract::columns(form, &value);
+        let report = crate::validate_value(Value::Object(value), &self.policy)?;
+        let count = |s| u32::try_from(report.count(s)).unwrap_or(u32::MAX);
+        let errors = count(Severity::Error);
+        let warnings = count(Severity::Warning);
+        Ok(Checked {
             columns,
             status: if errors == 0 {
                 DraftStatus::Ready
@@ -104,6 +118,7 @@ impl Store {
             },
             errors,
             warnings,
+            report,
         })
     }
 
@@ -118,15 +133,30 @@ impl Store {
     /// ([`StoreError::Input`]) with an `id` ([`StoreError::MissingId`]);
     /// validation errors do not prevent saving, they make the status `draft`.
     pub fn save(&self, text: &str) -> Result<SavedDraft> {
-        let prepared = self.prepare(text)?;
-        self.write(|_| self.save_prepared(&prepared, Mode::Autosave))
+        let parsed = self.parse(text)?;
+        self.write(|_| self.save_parsed(parsed, Mode::Autosave))
+            .map(|(saved, _)| saved)
+    }
+
+    /// [`save`](Self::save), also returning the validation report of the
+    /// text, so that the app shows the findings without validating twice.
+    pub fn save_with_report(&self, text: &str) -> Result<(SavedDraft, Report)> {
+        let parsed = self.parse(text)?;
+        let (saved, report) = self.write(|_| self.save_parsed(parsed, Mode::Autosave))?;
+        let report = match report {
+            Some(r) => r,
+            // Unchanged: nothing was validated; do it now for the caller.
+            None => self.check(saved.form, self.parse(text)?.value)?.report,
+        };
+        Ok((saved, report))
     }
 
     /// Like [`save`](Self::save), but always keeps the current state as a
     /// version of its own (an explicit "保存版本", an import, a restore).
     pub fn save_version(&self, text: &str) -> Result<SavedDraft> {
-        let prepared = self.prepare(text)?;
-        self.write(|_| self.save_prepared(&prepared, Mode::NewVersion))
+        let parsed = self.parse(text)?;
+        self.write(|_| self.save_parsed(parsed, Mode::NewVersion))
+            .map(|(saved, _)| saved)
     }
 
     /// Saves a document given as a JSON value, written as pretty JSON.
@@ -141,45 +171,92 @@ impl Store {
     /// get their error in the result and do not stop the others; a database
     /// failure stops them all and nothing is written.
     pub fn import_all(&self, texts: &[&str]) -> Result<Vec<Result<SavedDraft>>> {
-        let prepared: Vec<Result<Prepared<'_>>> = texts.iter().map(|t| self.prepare(t)).collect();
+        let parsed: Vec<Result<Parsed<'_>>> = texts.iter().map(|t| self.parse(t)).collect();
         self.write(move |_| {
-            prepared
+            parsed
                 .into_iter()
                 .map(|p| match p {
-                    Ok(p) => self.save_prepared(&p, Mode::NewVersion).map(Ok),
+                    Ok(p) => self
+                        .save_parsed(p, Mode::NewVersion)
+                        .map(|(saved, _)| Ok(saved)),
                     Err(e) => Ok(Err(e)),
                 })
                 .collect()
         })
     }
 
-    /// Writes a prepared document; runs inside a write transaction.
-    fn save_prepared(&self, p: &Prepared<'_>, mode: Mode) -> Result<SavedDraft> {
+    /// Writes a parsed document; runs inside a write transaction. Returns the
+    /// validation report unless the text was already stored.
+    fn save_parsed(&self, p: Parsed<'_>, mode: Mode) -> Result<(SavedDraft, Option<Report>)> {
         let conn = &self.conn;
         let path = &self.path;
         let now = self.now();
-        let current: Option<(i64, String, Option<i64>)> = conn
-            .prepare_cached("SELECT version, status, trashed_ms FROM drafts WHERE id = ?1")
+        // The draft and its current version in one read; `v.doc = ?2`
+        // compares in SQLite without copying the stored text out.
+        let current: Option<(i64, String, Option<i64>, Option<i64>, Option<bool>, i64)> = conn
+            .prepare_cached(
+                "SELECT d.version, d.status, d.trashed_ms, v.started_ms, v.doc = ?2, \
+                 d.updated_ms FROM drafts d LEFT JOIN draft_versions v \
+                 ON v.draft_id = d.id AND v.version = d.version WHERE d.id = ?1",
+            )
             .db(path)?
-            .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row(params![p.id, p.text], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
             .optional()
             .db(path)?;
+        if let Some((version, status, trashed, _, Some(true), updated)) = &current {
+            let status = DraftStatus::from_key(status).unwrap_or(DraftStatus::Draft);
+            let (errors, warnings): (u32, u32) = conn
+                .prepare_cached("SELECT errors, warnings FROM drafts WHERE id = ?1")
+                .db(path)?
+                .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .db(path)?;
+            let saved = SavedDraft {
+                id: p.id,
+                form: p.form,
+                version: *version,
+                status,
+                errors,
+                warnings,
+                updated_at: rfc3339(*updated),
+                changed: false,
+                created: false,
+                new_version: false,
+                trashed: trashed.is_some(),
+            };
+            return Ok((saved, None));
+        }
+        let Parsed {
+            text,
+            id,
+            form,
+            value,
+        } = p;
+        let c = self.check(form, value)?;
         let mut saved = SavedDraft {
-            id: p.id.clone(),
-            form: p.form,
+            id,
+            form,
             version: 1,
-            status: p.status,
-            errors: p.errors,
-            warnings: p.warnings,
+            status: c.status,
+            errors: c.errors,
+            warnings: c.warnings,
             updated_at: rfc3339(now),
             changed: true,
             created: current.is_none(),
             new_version: true,
             trashed: false,
         };
-        let host_names = p.columns.host_names.join("\n");
-        let host_count = u32::try_from(p.columns.host_names.len()).unwrap_or(u32::MAX);
-        let Some((version, status, trashed)) = current else {
+        let host_names = c.columns.host_names.join("\n");
+        let host_count = u32::try_from(c.columns.host_names.len()).unwrap_or(u32::MAX);
+        let Some((version, status, trashed, started, _, _)) = current else {
             conn.prepare_cached(
                 "INSERT INTO drafts (id, form, status, errors, warnings, version, created_ms, \
                  updated_ms, title, unit_name, system_name, host_count, host_names) \
@@ -187,15 +264,15 @@ impl Store {
             )
             .db(path)?
             .execute(params![
-                p.id,
-                p.form.key(),
-                p.status.key(),
-                p.errors,
-                p.warnings,
+                saved.id,
+                form.key(),
+                c.status.key(),
+                c.errors,
+                c.warnings,
                 now,
-                p.columns.title,
-                p.columns.unit_name,
-                p.columns.system_name,
+                c.columns.title,
+                c.columns.unit_name,
+                c.columns.system_name,
                 host_count,
                 host_names,
             ])
@@ -205,33 +282,15 @@ impl Store {
                  VALUES (?1, 1, ?2, ?2, ?3)",
             )
             .db(path)?
-            .execute(params![p.id, now, p.text])
+            .execute(params![saved.id, now, text])
             .db(path)?;
-            return Ok(saved);
+            return Ok((saved, Some(c.report)));
         };
         saved.trashed = trashed.is_some();
-        // `doc = ?` compares in SQLite, without copying the stored text out.
-        let head: Option<(i64, bool)> = conn
-            .prepare_cached(
-                "SELECT started_ms, doc = ?3 FROM draft_versions \
-                 WHERE draft_id = ?1 AND version = ?2",
-            )
-            .db(path)?
-            .query_row(params![p.id, version, p.text], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()
-            .db(path)?;
-        if let Some((_, true)) = head {
-            saved.version = version;
-            saved.status = DraftStatus::from_key(&status).unwrap_or(p.status);
-            saved.changed = false;
-            saved.new_version = false;
-            return Ok(saved);
-        }
+        // A clock set back makes the age negative: never coalesce then.
         let coalesce = mode == Mode::Autosave
             && status != DraftStatus::Exported.key()
-            && head.is_some_and(|(started, _)| {
+            && started.is_some_and(|started| {
                 let age = now - started;
                 (0..self.history.coalesce.as_millis() as i64).contains(&age)
             });
@@ -241,7 +300,7 @@ impl Store {
                  WHERE draft_id = ?1 AND version = ?2",
             )
             .db(path)?
-            .execute(params![p.id, version, p.text, now])
+            .execute(params![saved.id, version, text, now])
             .db(path)?;
             saved.version = version;
             saved.new_version = false;
@@ -252,7 +311,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?3, ?4)",
             )
             .db(path)?
-            .execute(params![p.id, saved.version, now, p.text])
+            .execute(params![saved.id, saved.version, now, text])
             .db(path)?;
         }
         conn.prepare_cached(
@@ -262,24 +321,24 @@ impl Store {
         )
         .db(path)?
         .execute(params![
-            p.id,
-            p.form.key(),
-            p.status.key(),
-            p.errors,
-            p.warnings,
+            saved.id,
+            form.key(),
+            c.status.key(),
+            c.errors,
+            c.warnings,
             saved.version,
             now,
-            p.columns.title,
-            p.columns.unit_name,
-            p.columns.system_name,
+            c.columns.title,
+            c.columns.unit_name,
+            c.columns.system_name,
             host_count,
             host_names,
         ])
         .db(path)?;
         if saved.new_version {
-            prune(conn, path, &p.id, saved.version, now, &self.history)?;
+            prune(conn, path, &saved.id, saved.version, now, &self.history)?;
         }
-        Ok(saved)
+        Ok((saved, Some(c.report)))
     }
 
     /// The draft's list columns.

@@ -23,6 +23,7 @@
 //! # Ok::<(), gcforms::store::StoreError>(())
 //! ```
 
+mod checkpoint;
 mod drafts;
 mod error;
 mod exports;
@@ -204,6 +205,8 @@ type Clock = Box<dyn Fn() -> i64 + Send + Sync>;
 /// An open draft store. Not `Sync`: the desktop app keeps it behind a mutex;
 /// several processes (the app and the CLI) may open the same file.
 pub struct Store {
+    // Dropped before `conn`: its thread's connection closes first.
+    checkpointer: checkpoint::Checkpointer,
     conn: Connection,
     path: PathBuf,
     policy: Policy,
@@ -265,6 +268,7 @@ impl Store {
 
     fn with_connection(conn: Connection, path: PathBuf) -> Store {
         Store {
+            checkpointer: checkpoint::Checkpointer::new(&path),
             conn,
             path,
             policy: Policy::default_shaoguan().clone(),
@@ -314,6 +318,7 @@ impl Store {
         self.conn.execute_batch("BEGIN IMMEDIATE").db(&self.path)?;
         let result = f(&self.conn).and_then(|v| {
             self.conn.execute_batch("COMMIT").db(&self.path)?;
+            self.checkpointer.committed();
             Ok(v)
         });
         if result.is_err() && !self.conn.is_autocommit() {

@@ -205,9 +205,11 @@ pub(crate) fn connect(path: &Path) -> std::result::Result<Connection, Failure> {
             detail: format!("无法启用 WAL 日志（journal_mode={mode}）"),
         }));
     }
-    conn.execute_batch(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cell_size_check = ON;",
-    )
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cell_size_check = ON; \
+         PRAGMA wal_autocheckpoint = {};",
+        super::checkpoint::BACKSTOP_PAGES
+    ))
     .map_err(sql)?;
     // A damaged page is found here, at open, rather than halfway through the
     // clerk's work. O(size of the file): a few ms for typical stores.

@@ -290,10 +290,15 @@ fn rebuild(path: &Path, salvage: Salvage) -> Result<Rebuilt> {
             let Some((_, _, saved, doc)) = versions.iter().find(|v| v.0 == current) else {
                 continue;
             };
-            let Ok(p) = store.prepare(doc) else {
+            let Ok(p) = store.parse(doc).and_then(|parsed| {
+                store
+                    .check(parsed.form, parsed.value)
+                    .map(|c| (parsed.form, c))
+            }) else {
                 rebuilt.dropped_versions += versions.len();
                 continue;
             };
+            let (form, p) = p;
             let first_started = versions.first().map_or(*saved, |v| v.1);
             let (created, updated, trashed, status) = match meta {
                 Some((v, c, u, t, s)) if *v == current => {
@@ -318,7 +323,7 @@ fn rebuild(path: &Path, salvage: Salvage) -> Result<Rebuilt> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 params![
                     id,
-                    p.form.key(),
+                    form.key(),
                     status.key(),
                     p.errors,
                     p.warnings,

@@ -7,7 +7,7 @@
 //! `ACK <id> <sha256>` only after `save` returned, i.e. after the commit.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,7 @@ fn writer() {
     };
     let run = std::env::var(RUN_VAR).unwrap_or_default();
     let (mut store, _) = Store::open(&db).expect("open");
+    println!("READY");
     // Every save a version of its own and none pruned, so that every
     // acknowledged save must still be found.
     store.set_history_policy(HistoryPolicy {
@@ -99,16 +100,22 @@ fn crash_safety_under_sigkill() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(5 + rng.below(60)));
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut out = String::new();
+        if rng.below(10) == 0 {
+            // Now and then during start-up: opening, WAL recovery, migrations.
+            std::thread::sleep(Duration::from_millis(rng.below(30)));
+        } else {
+            // Otherwise while saving, however slow the machine is today.
+            while !out.contains("READY") {
+                let n = stdout.read_line(&mut out).unwrap();
+                assert!(n > 0, "the writer stopped before it was ready: {out}");
+            }
+            std::thread::sleep(Duration::from_millis(rng.below(80)));
+        }
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
+        stdout.read_to_string(&mut out).unwrap();
         let new_acks: Vec<(String, String)> = out
             .lines()
             // libtest's "test … ... " has no new line: an ACK may follow it.
@@ -171,8 +178,8 @@ fn crash_safety_under_sigkill() {
         assert!(notice.is_none(), "kill {run}: {notice:?}");
     }
     assert!(
-        runs_with_acks > KILLS / 2,
-        "most kills must land while saving ({runs_with_acks} of {KILLS})"
+        runs_with_acks > KILLS / 4,
+        "kills must land while saving ({runs_with_acks} of {KILLS} after a save)"
     );
     // Finally every text again, by hash: nothing changed under its row.
     let conn = Connection::open(&db).unwrap();
@@ -185,8 +192,8 @@ fn crash_safety_under_sigkill() {
     // Saves committed but killed before their ACK was printed.
     let unacked_commits = all.len() - total_acks;
     eprintln!(
-        "crash test: {KILLS} kills, {runs_with_acks} during saves, {total_acks} acknowledged \
-         saves all present, {unacked_commits} committed but unacknowledged, {:.1} s",
+        "crash test: {KILLS} kills, {runs_with_acks} after at least one save, {total_acks} \
+         acknowledged saves all present, {unacked_commits} committed but unacknowledged, {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }
