@@ -1,1 +1,3 @@
+//! Validation benchmarks (placeholder until written).
+
 fn main() {}

@@ -231,9 +231,7 @@ pub fn check_applicant(
     term: Term,
 ) -> Option<NaiveDate> {
     const OWNER: &str = "资源使用单位信息：";
-    let Some(a) = ctx.present(applicant, "applicant", "applicant", "") else {
-        return None;
-    };
+    let a = ctx.present(applicant, "applicant", "applicant", "")?;
     ctx.text(
         a.unit_name.as_deref(),
         "applicant.unit_name",
