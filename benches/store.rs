@@ -112,13 +112,13 @@ fn autosave(c: &mut Criterion) {
             t_upd.sort();
             t_cmp.sort();
             eprintln!(
-                "PROBE sync={sync} compare p50 {:.2?} update+commit p50 {:.2?} p99 {:.2?}",
+                "breakdown: synchronous={sync}: compare stored text p50 {:.2?} update+commit p50 {:.2?} p99 {:.2?}",
                 t_cmp[100], t_upd[100], t_upd[198]
             );
         }
         conn.execute_batch("PRAGMA synchronous = FULL").unwrap();
         eprintln!(
-            "PROBE parse p50 {:.2?} validate p50 {:.2?}",
+            "breakdown: parse p50 {:.2?} validate p50 {:.2?}",
             parse[100], validate[100]
         );
     }

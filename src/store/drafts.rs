@@ -35,6 +35,20 @@ pub(super) struct Checked {
     pub report: Report,
 }
 
+/// The stored state of a draft a save is about to change.
+struct Current {
+    version: i64,
+    status: String,
+    trashed: bool,
+    /// First save of the current version (none if its row is missing).
+    started: Option<i64>,
+    /// The stored text equals the one being saved.
+    same: bool,
+    updated: i64,
+    errors: u32,
+    warnings: u32,
+}
+
 /// Whether a save may be coalesced into the current version.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -193,44 +207,40 @@ impl Store {
         let now = self.now();
         // The draft and its current version in one read; `v.doc = ?2`
         // compares in SQLite without copying the stored text out.
-        let current: Option<(i64, String, Option<i64>, Option<i64>, Option<bool>, i64)> = conn
+        let current: Option<Current> = conn
             .prepare_cached(
                 "SELECT d.version, d.status, d.trashed_ms, v.started_ms, v.doc = ?2, \
-                 d.updated_ms FROM drafts d LEFT JOIN draft_versions v \
+                 d.updated_ms, d.errors, d.warnings FROM drafts d LEFT JOIN draft_versions v \
                  ON v.draft_id = d.id AND v.version = d.version WHERE d.id = ?1",
             )
             .db(path)?
             .query_row(params![p.id, p.text], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
+                Ok(Current {
+                    version: r.get(0)?,
+                    status: r.get(1)?,
+                    trashed: r.get::<_, Option<i64>>(2)?.is_some(),
+                    started: r.get(3)?,
+                    same: r.get::<_, Option<bool>>(4)? == Some(true),
+                    updated: r.get(5)?,
+                    errors: r.get(6)?,
+                    warnings: r.get(7)?,
+                })
             })
             .optional()
             .db(path)?;
-        if let Some((version, status, trashed, _, Some(true), updated)) = &current {
-            let status = DraftStatus::from_key(status).unwrap_or(DraftStatus::Draft);
-            let (errors, warnings): (u32, u32) = conn
-                .prepare_cached("SELECT errors, warnings FROM drafts WHERE id = ?1")
-                .db(path)?
-                .query_row([&p.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .db(path)?;
+        if let Some(c) = current.as_ref().filter(|c| c.same) {
             let saved = SavedDraft {
                 id: p.id,
                 form: p.form,
-                version: *version,
-                status,
-                errors,
-                warnings,
-                updated_at: rfc3339(*updated),
+                version: c.version,
+                status: DraftStatus::from_key(&c.status).unwrap_or(DraftStatus::Draft),
+                errors: c.errors,
+                warnings: c.warnings,
+                updated_at: rfc3339(c.updated),
                 changed: false,
                 created: false,
                 new_version: false,
-                trashed: trashed.is_some(),
+                trashed: c.trashed,
             };
             return Ok((saved, None));
         }
@@ -256,7 +266,14 @@ impl Store {
         };
         let host_names = c.columns.host_names.join("\n");
         let host_count = u32::try_from(c.columns.host_names.len()).unwrap_or(u32::MAX);
-        let Some((version, status, trashed, started, _, _)) = current else {
+        let Some(Current {
+            version,
+            status,
+            trashed,
+            started,
+            ..
+        }) = current
+        else {
             conn.prepare_cached(
                 "INSERT INTO drafts (id, form, status, errors, warnings, version, created_ms, \
                  updated_ms, title, unit_name, system_name, host_count, host_names) \
@@ -286,7 +303,7 @@ impl Store {
             .db(path)?;
             return Ok((saved, Some(c.report)));
         };
-        saved.trashed = trashed.is_some();
+        saved.trashed = trashed;
         // A clock set back makes the age negative: never coalesce then.
         let coalesce = mode == Mode::Autosave
             && status != DraftStatus::Exported.key()

@@ -12,7 +12,7 @@
 //! 3. the rows go into a fresh database `drafts.db.recovering`, which when
 //!    complete is renamed `drafts.db.recovered`, then swapped in place of the
 //!    damaged file. An interrupted swap is finished by the next open
-//!    ([`finish_interrupted`]); an interrupted build is started again.
+//!    (`finish_interrupted`); an interrupted build is started again.
 //!
 //! The open then returns a [`Notice`] saying what happened and where the copy
 //! is. A file still damaged after one repair is reported, never repaired in a
