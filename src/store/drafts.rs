@@ -15,8 +15,10 @@ use crate::rules::{Report, Severity};
 /// The longest draft ID accepted (a UUID has 36 characters).
 const MAX_ID_CHARS: usize = 128;
 
-/// At most this many search words are used.
+/// At most this many search words are used, each cut to this many characters
+/// (SQLite refuses very long LIKE patterns).
 const MAX_SEARCH_WORDS: usize = 8;
+const MAX_SEARCH_CHARS: usize = 100;
 
 /// A document text that is a readable document with an `id`.
 pub(super) struct Parsed<'t> {
@@ -404,7 +406,7 @@ impl Store {
             .unwrap_or_default()
             .split_whitespace()
             .take(MAX_SEARCH_WORDS)
-            .map(like_pattern)
+            .map(|w| like_pattern(&w.chars().take(MAX_SEARCH_CHARS).collect::<String>()))
             .collect();
         let mut sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM drafts WHERE (trashed_ms IS NOT NULL) = ?1 \

@@ -34,8 +34,9 @@ impl Failure {
 
 /// Opens the store's connection, repairing a damaged file once.
 pub(crate) fn open(path: &Path, create: bool) -> Result<(Connection, Option<Notice>)> {
-    check_location(path, create)?;
+    // First: a repair interrupted before its swap left the database aside.
     recover::finish_interrupted(path)?;
+    check_location(path, create)?;
     match connect(path) {
         Ok(conn) => Ok((conn, None)),
         Err(Failure::Other(e)) => Err(e),

@@ -171,6 +171,10 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
         return s;
     };
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    // As SQLite's own .recover does: tolerate a header that claims more
+    // pages than the file has (a truncated file) and an odd schema. Nothing
+    // is written through this connection.
+    let _ = conn.execute_batch("PRAGMA writable_schema = ON");
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
         .and_then(|mut st| {
@@ -242,6 +246,79 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
     }
     s.read_errors += errors;
     s
+}
+
+impl Salvage {
+    fn is_empty(&self) -> bool {
+        self.versions.is_empty() && self.profile.is_none() && self.exports.is_empty()
+    }
+}
+
+/// A 100-byte SQLite header for a file of `len` bytes in `page_size` pages.
+fn fresh_header(page_size: u32, len: u64) -> [u8; 100] {
+    let mut h = [0u8; 100];
+    h[..16].copy_from_slice(b"SQLite format 3\0");
+    let size_field = if page_size == 65_536 {
+        1
+    } else {
+        page_size as u16
+    };
+    h[16..18].copy_from_slice(&size_field.to_be_bytes());
+    h[18] = 2; // WAL, so that a copied WAL is read too
+    h[19] = 2;
+    h[21] = 64; // payload fractions, fixed by the format
+    h[22] = 32;
+    h[23] = 32;
+    let pages = u32::try_from(len / u64::from(page_size)).unwrap_or(u32::MAX);
+    h[24..28].copy_from_slice(&1u32.to_be_bytes()); // change counter
+    h[28..32].copy_from_slice(&pages.to_be_bytes());
+    h[40..44].copy_from_slice(&1u32.to_be_bytes()); // schema cookie
+    h[44..48].copy_from_slice(&4u32.to_be_bytes()); // schema format
+    h[56..60].copy_from_slice(&1u32.to_be_bytes()); // UTF-8
+    h[68..72].copy_from_slice(&(migrate::APPLICATION_ID as u32).to_be_bytes());
+    h[92..96].copy_from_slice(&1u32.to_be_bytes()); // valid for change 1
+    h[96..100].copy_from_slice(&3_045_000u32.to_be_bytes());
+    h
+}
+
+/// Salvages from a copy of the file whose header is replaced, trying the
+/// page sizes SQLite allows, most likely first. The copy is removed after.
+fn salvage_with_new_header(path: &Path) -> Option<Salvage> {
+    let len = std::fs::metadata(path).ok()?.len();
+    let tmp = sibling(path, ".header-fix");
+    let tmp_wal = sibling(&tmp, "-wal");
+    let mut found = None;
+    for page_size in [4096u32, 1024, 2048, 8192, 16_384, 32_768, 65_536, 512] {
+        if len < u64::from(page_size) * 2 || len % u64::from(page_size) != 0 {
+            continue;
+        }
+        let _ = remove_if_exists(&sibling(&tmp, "-shm"));
+        if std::fs::copy(path, &tmp).is_err() {
+            break;
+        }
+        let wal = sibling(path, "-wal");
+        let _ = remove_if_exists(&tmp_wal);
+        if wal.exists() && std::fs::copy(&wal, &tmp_wal).is_err() {
+            break;
+        }
+        let header = fresh_header(page_size, len);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &header));
+        if written.is_err() {
+            break;
+        }
+        let s = salvage(&tmp);
+        if !s.is_empty() {
+            found = Some(s);
+            break;
+        }
+    }
+    for f in [tmp.clone(), tmp_wal, sibling(&tmp, "-shm")] {
+        let _ = remove_if_exists(&f);
+    }
+    found
 }
 
 /// What went into the new database.
@@ -410,7 +487,14 @@ pub(crate) fn recover(path: &Path, detail: &str) -> Result<Notice> {
     }
     sync_dir(&copy);
 
-    let salvaged = salvage(path);
+    let mut salvaged = salvage(path);
+    if salvaged.is_empty() {
+        // Nothing readable: perhaps only the header (the first sector) was
+        // overwritten. Try again on a copy with a fresh header.
+        if let Some(s) = salvage_with_new_header(path) {
+            salvaged = s;
+        }
+    }
     let read_errors = salvaged.read_errors;
     let building = sibling(path, ".recovering");
     for f in [

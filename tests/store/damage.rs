@@ -76,6 +76,7 @@ fn a_damaged_page_is_repaired_keeping_a_copy_and_every_readable_draft() {
         "the copy is the damaged file"
     );
     let message = notice.to_string();
+    eprintln!("{message}");
     assert!(
         message.contains("已损坏") && message.contains(&copy.display().to_string()),
         "{message}"
@@ -110,7 +111,7 @@ fn a_damaged_page_is_repaired_keeping_a_copy_and_every_readable_draft() {
 }
 
 #[test]
-fn a_garbage_header_is_repaired_to_a_working_store() {
+fn a_zeroed_header_is_repaired_with_every_draft() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("drafts.db");
     filled(&path, 3);
@@ -133,6 +134,22 @@ fn a_garbage_header_is_repaired_to_a_working_store() {
 }
 
 #[test]
+fn a_file_of_garbage_is_replaced_by_a_working_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let noise: Vec<u8> = (0..40_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &noise).unwrap();
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.unwrap();
+    assert_eq!(notice.recovered_drafts, 0);
+    assert_eq!(std::fs::read(notice.damaged_copy.unwrap()).unwrap(), noise);
+    store.save(&application_text("new", 1, "")).unwrap();
+    assert_eq!(integrity(&path), "ok");
+}
+
+#[test]
 fn a_truncated_file_is_repaired() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("drafts.db");
@@ -146,7 +163,10 @@ fn a_truncated_file_is_repaired() {
         .unwrap();
     let (store, notice) = Store::open(&path).unwrap();
     let notice = notice.expect("a truncated file is damaged");
+    eprintln!("{}", notice.message);
     assert!(notice.damaged_copy.unwrap().exists());
+    // The rows in the surviving first half come back.
+    assert!(notice.recovered_drafts >= 10, "{}", notice.message);
     for d in store.list(&ListQuery::default()).unwrap() {
         assert_eq!(store.document(&d.id).unwrap(), texts[&d.id]);
     }

@@ -21,6 +21,15 @@ fn manual_clock(store: &mut Store, start: i64) -> Arc<AtomicI64> {
 }
 
 #[test]
+fn the_store_can_move_to_the_apps_worker_thread() {
+    fn is_send<T: Send>() {}
+    is_send::<Store>();
+    let (_dir, store) = temp_store();
+    let handle = std::thread::spawn(move || store.list(&ListQuery::default()).map(|l| l.len()));
+    assert_eq!(handle.join().unwrap().unwrap(), 0);
+}
+
+#[test]
 fn every_example_round_trips_byte_for_byte() {
     let (_dir, store) = temp_store();
     for file in examples() {
@@ -230,6 +239,10 @@ fn list_searches_unit_system_and_host_names() {
         "_ is literal, not a wildcard"
     );
     assert!(ids(&store, search("无此单位")).is_empty());
+    assert!(
+        ids(&store, search(&"长".repeat(100_000))).is_empty(),
+        "a huge search is cut"
+    );
     assert_eq!(ids(&store, search("  ")).len(), 4, "blank search lists all");
 
     let summary = store.summary("s-app").unwrap();
