@@ -58,6 +58,66 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+fn p50_p99(mut times: Vec<Duration>) -> String {
+    times.sort();
+    format!(
+        "p50 {:.2?} p99 {:.2?}",
+        percentile(&times, 0.50),
+        percentile(&times, 0.99)
+    )
+}
+
+/// Where an autosave's time goes: parsing, the core's validation, the
+/// SQLite write with and without its fsync, and the disk's own fsync.
+fn breakdown(store: &Store, texts: &[String; 2], dir: &std::path::Path) {
+    let policy = gcforms::policy::Policy::default_shaoguan();
+    let (mut parse, mut validate) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        let t = Instant::now();
+        let v: Value = serde_json::from_str(&texts[0]).unwrap();
+        parse.push(t.elapsed());
+        let t = Instant::now();
+        black_box(gcforms::validate_value(v, policy).unwrap());
+        validate.push(t.elapsed());
+    }
+    eprintln!("breakdown: parse {}", p50_p99(parse));
+    eprintln!(
+        "breakdown: validate (the core's rules) {}",
+        p50_p99(validate)
+    );
+    let conn = store.connection();
+    for sync in ["FULL", "OFF"] {
+        conn.execute_batch(&format!("PRAGMA synchronous = {sync}"))
+            .unwrap();
+        let mut write = Vec::new();
+        for i in 0..200 {
+            let t = Instant::now();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            conn.execute(
+                "UPDATE draft_versions SET doc = ?1 WHERE draft_id = 'bench-300'",
+                [&texts[i % 2]],
+            )
+            .unwrap();
+            conn.execute_batch("COMMIT").unwrap();
+            write.push(t.elapsed());
+        }
+        eprintln!(
+            "breakdown: write + commit, synchronous={sync}: {}",
+            p50_p99(write)
+        );
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL").unwrap();
+    let mut file = std::fs::File::create(dir.join("fsync-probe")).unwrap();
+    let mut fsync = Vec::new();
+    for _ in 0..200 {
+        std::io::Write::write_all(&mut file, &[b'x'; 131_072]).unwrap();
+        let t = Instant::now();
+        file.sync_all().unwrap();
+        fsync.push(t.elapsed());
+    }
+    eprintln!("breakdown: the disk's fsync of 128 KB {}", p50_p99(fsync));
+}
+
 fn autosave(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = Store::open(dir.path().join("drafts.db")).unwrap();
@@ -68,60 +128,7 @@ fn autosave(c: &mut Criterion) {
     ];
     eprintln!("300-host draft: {} bytes", texts[0].len());
     store.save(&texts[0]).unwrap();
-    {
-        let policy = gcforms::policy::Policy::default_shaoguan();
-        let mut parse = Vec::new();
-        let mut validate = Vec::new();
-        for _ in 0..200 {
-            let t = Instant::now();
-            let v: Value = serde_json::from_str(&texts[0]).unwrap();
-            parse.push(t.elapsed());
-            let t = Instant::now();
-            black_box(gcforms::validate_value(v, policy).unwrap());
-            validate.push(t.elapsed());
-        }
-        parse.sort();
-        validate.sort();
-        let conn = store.connection();
-        for sync in ["FULL", "OFF"] {
-            conn.execute_batch(&format!("PRAGMA synchronous = {sync}"))
-                .unwrap();
-            let mut t_upd = Vec::new();
-            let mut t_cmp = Vec::new();
-            for i in 0..200 {
-                let t = Instant::now();
-                let same: bool = conn
-                    .query_row(
-                        "SELECT doc = ?1 FROM draft_versions WHERE draft_id = 'bench-300'",
-                        [&texts[i % 2]],
-                        |r| r.get(0),
-                    )
-                    .unwrap();
-                black_box(same);
-                t_cmp.push(t.elapsed());
-                let t = Instant::now();
-                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-                conn.execute(
-                    "UPDATE draft_versions SET doc = ?1 WHERE draft_id = 'bench-300'",
-                    [&texts[i % 2]],
-                )
-                .unwrap();
-                conn.execute_batch("COMMIT").unwrap();
-                t_upd.push(t.elapsed());
-            }
-            t_upd.sort();
-            t_cmp.sort();
-            eprintln!(
-                "breakdown: synchronous={sync}: compare stored text p50 {:.2?} update+commit p50 {:.2?} p99 {:.2?}",
-                t_cmp[100], t_upd[100], t_upd[198]
-            );
-        }
-        conn.execute_batch("PRAGMA synchronous = FULL").unwrap();
-        eprintln!(
-            "breakdown: parse p50 {:.2?} validate p50 {:.2?}",
-            parse[100], validate[100]
-        );
-    }
+    breakdown(&store, &texts, dir.path());
 
     let mut times = Vec::with_capacity(1000);
     for i in 0..1000 {
