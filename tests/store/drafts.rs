@@ -474,3 +474,30 @@ fn profile_is_stored_and_prefills_every_form() {
     }
     assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 4);
 }
+
+#[test]
+fn the_app_and_the_cli_share_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let (app, _) = Store::open(&path).unwrap();
+    let (cli, _) = Store::open(&path).unwrap();
+    app.save(&application_text("from-app", 1, "")).unwrap();
+    cli.save(&application_text("from-cli", 1, "")).unwrap();
+    assert_eq!(app.list(&ListQuery::default()).unwrap().len(), 2);
+    assert_eq!(
+        cli.document("from-app").unwrap(),
+        app.document("from-app").unwrap()
+    );
+    // A writer holding the lock makes the other wait, not fail, within the
+    // busy timeout.
+    app.connection().execute_batch("BEGIN IMMEDIATE").unwrap();
+    let waiter = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        cli.save(&application_text("from-cli", 1, "later")).unwrap();
+        started.elapsed()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.connection().execute_batch("COMMIT").unwrap();
+    assert!(waiter.join().unwrap() >= std::time::Duration::from_millis(250));
+    assert!(app.document("from-cli").unwrap().contains("later"));
+}
