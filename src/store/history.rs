@@ -11,8 +11,10 @@
 //! (24 h) are all kept; older ones, the newest of each hour up to
 //! [`HistoryPolicy::hourly`] (30 days) old, then the newest of each day; and
 //! never more than [`HistoryPolicy::max_versions`] (200), dropping the oldest.
-//! The current version is never removed.
+//! The current version and every version that was exported (it is in the
+//! export log) are never removed: what was submitted can always be shown.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
@@ -67,16 +69,18 @@ pub struct VersionInfo {
     pub current: bool,
 }
 
-/// Which of `versions` (number, last-save ms; newest first) to delete.
+/// Which of `versions` (number, last-save ms; newest first) to delete;
+/// `current` and the `pinned` (exported) versions are always kept.
 pub(crate) fn to_prune(
     versions: &[(i64, i64)],
     current: i64,
+    pinned: &HashSet<i64>,
     now: i64,
     policy: &HistoryPolicy,
 ) -> Vec<i64> {
     let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
     let (keep_all, hourly) = (ms(policy.keep_all), ms(policy.hourly));
-    let mut seen_buckets = std::collections::HashSet::new();
+    let mut seen_buckets = HashSet::new();
     let mut kept = 0usize;
     let mut drop = Vec::new();
     for &(version, saved) in versions {
@@ -90,6 +94,9 @@ pub(crate) fn to_prune(
         };
         // Newest first, so the cap drops the oldest; the current version is
         // the newest and always fits.
+        if pinned.contains(&version) {
+            continue;
+        }
         if keep && (kept < policy.max_versions.max(1) || version == current) {
             kept += 1;
         } else {
@@ -118,10 +125,17 @@ pub(crate) fn prune(
         .db(path)?
         .collect::<rusqlite::Result<_>>()
         .db(path)?;
+    let pinned: HashSet<i64> = conn
+        .prepare_cached("SELECT DISTINCT draft_version FROM export_log WHERE draft_id = ?1")
+        .db(path)?
+        .query_map([id], |r| r.get(0))
+        .db(path)?
+        .collect::<rusqlite::Result<_>>()
+        .db(path)?;
     let mut delete = conn
         .prepare_cached("DELETE FROM draft_versions WHERE draft_id = ?1 AND version = ?2")
         .db(path)?;
-    for version in to_prune(&versions, current, now, policy) {
+    for version in to_prune(&versions, current, &pinned, now, policy) {
         delete.execute(params![id, version]).db(path)?;
     }
     Ok(())
@@ -202,13 +216,16 @@ mod tests {
             (4, now - 40 * DAY_MS + 10),
             (3, now - 40 * DAY_MS),
         ];
-        let mut dropped = to_prune(&v, 9, now, &policy);
+        let none = HashSet::new();
+        let mut dropped = to_prune(&v, 9, &none, now, &policy);
         dropped.sort();
         assert_eq!(dropped, vec![3, 5]);
         let tight = HistoryPolicy {
             max_versions: 2,
             ..policy
         };
-        assert_eq!(to_prune(&v, 9, now, &tight), vec![7, 6, 5, 4, 3]);
+        assert_eq!(to_prune(&v, 9, &none, now, &tight), vec![7, 6, 5, 4, 3]);
+        let exported = HashSet::from([3, 6]);
+        assert_eq!(to_prune(&v, 9, &exported, now, &tight), vec![7, 5, 4]);
     }
 }

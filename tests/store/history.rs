@@ -205,3 +205,30 @@ fn default_policy_is_documented_values() {
     assert_eq!(p.hourly, Duration::from_secs(30 * 86_400));
     assert_eq!(p.max_versions, 200);
 }
+
+#[test]
+fn an_exported_version_is_never_thinned_away() {
+    let (dir, mut store) = temp_store();
+    let now = clock(&mut store);
+    store.set_history_policy(HistoryPolicy {
+        max_versions: 3,
+        ..HistoryPolicy::default()
+    });
+    store.save(&pledge("exp", 0)).unwrap();
+    let pdf = dir.path().join("exp.pdf");
+    std::fs::write(&pdf, b"%PDF").unwrap();
+    let exported = store
+        .log_export("exp", gcforms::store::ExportKind::Pdf, &pdf)
+        .unwrap()
+        .draft_version;
+    for n in 1..20 {
+        now.fetch_add(2 * MIN, Ordering::SeqCst);
+        store.save(&pledge("exp", n)).unwrap();
+    }
+    let history = store.history("exp").unwrap();
+    assert_eq!(history.len(), 4, "the cap of 3, plus the exported version");
+    assert_eq!(
+        store.version_document("exp", exported).unwrap(),
+        pledge("exp", 0)
+    );
+}
