@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 
 use super::migrate::{self, APPLICATION_ID, LATEST};
@@ -165,6 +166,10 @@ pub(crate) fn connect(path: &Path) -> std::result::Result<Connection, Failure> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(sql)?;
+    // Until the file has passed every check, closing this connection must
+    // not checkpoint: a refused or damaged file (and its WAL) stay as found.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .map_err(sql)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
     let version = migrate::schema_version(&conn).map_err(sql)?;
     if version > LATEST {
@@ -221,6 +226,8 @@ pub(crate) fn connect(path: &Path) -> std::result::Result<Connection, Failure> {
         return Err(Failure::Damaged(check));
     }
     migrate::migrate(&conn).map_err(sql)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
+        .map_err(sql)?;
     Ok(conn)
 }
 

@@ -171,6 +171,10 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
         return s;
     };
     let _ = conn.busy_timeout(BUSY_TIMEOUT);
+    let _ = conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    );
     // As SQLite's own .recover does: tolerate a header that claims more
     // pages than the file has (a truncated file) and an odd schema. Nothing
     // is written through this connection.

@@ -247,3 +247,54 @@ fn a_folder_that_is_a_file_or_missing_gives_a_clear_error() {
     assert!(matches!(e, StoreError::NoSuchDatabase { .. }), "{e}");
     assert!(!dir.path().join("none.db").exists());
 }
+
+#[test]
+fn the_copy_keeps_the_wal_and_its_saves_are_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let texts = filled(&path, 20);
+    let (page_size, leaves) = leaf_pages(&path, "draft_versions");
+    // A process that dies with saves only in the WAL.
+    let (store, _) = Store::open(&path).unwrap();
+    for i in 0..5 {
+        store
+            .save(&application_text(&format!("w-{i}"), 2, ""))
+            .unwrap();
+    }
+    std::mem::forget(store);
+    let wal = dir.path().join("drafts.db-wal");
+    assert!(wal.metadata().unwrap().len() > 0);
+    overwrite(
+        &path,
+        (leaves[1] - 1) * page_size,
+        &vec![0xEEu8; page_size as usize],
+    );
+    let (main_bytes, wal_bytes) = (std::fs::read(&path).unwrap(), std::fs::read(&wal).unwrap());
+
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("repaired");
+    let copy = notice.damaged_copy.unwrap();
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        main_bytes,
+        "the damaged file as found"
+    );
+    let mut copy_wal = copy.into_os_string();
+    copy_wal.push("-wal");
+    assert_eq!(
+        std::fs::read(copy_wal).unwrap(),
+        wal_bytes,
+        "and its WAL as found"
+    );
+    for i in 0..5 {
+        assert!(
+            store.summary(&format!("w-{i}")).is_ok(),
+            "saves in the WAL are recovered"
+        );
+    }
+    let recovered = store.list(&ListQuery::default()).unwrap();
+    assert!(recovered.len() >= 20, "{}", recovered.len());
+    for d in recovered.iter().filter(|d| d.id.starts_with("d-")) {
+        assert_eq!(store.document(&d.id).unwrap(), texts[&d.id]);
+    }
+}
