@@ -168,7 +168,7 @@ impl StoreError {
 
 /// Something the app should tell the clerk after opening the store, though
 /// the store is usable.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Notice {
     /// What happened.
     pub kind: NoticeKind,
@@ -183,7 +183,7 @@ pub struct Notice {
 }
 
 /// The kinds of [`Notice`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
     /// The file was damaged: a copy was kept and what could be read was
