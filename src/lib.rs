@@ -15,9 +15,11 @@
 pub mod document;
 pub mod input;
 pub mod labels;
+pub mod package;
 pub mod policy;
 pub mod rules;
 pub mod schema;
+pub mod sign;
 pub mod store;
 pub mod structure;
 pub mod text;

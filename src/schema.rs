@@ -48,6 +48,35 @@ pub fn documents_schema() -> Value {
     root
 }
 
+/// The schema printed by `gcforms schema`: [`documents_schema`] unchanged at
+/// the root (a document validates against it as before), with the package of
+/// SPEC §5 added as `$defs/Package` and pointed to by `x-gcforms-package`.
+pub fn combined_schema() -> Value {
+    let mut root = documents_schema();
+    let mut generator = SchemaGenerator::default();
+    let package = generator.subschema_for::<crate::package::Package>();
+    let defs = generator.take_definitions(true);
+    if let Some(obj) = root.as_object_mut() {
+        let all = obj
+            .entry("$defs")
+            .or_insert_with(|| json!({}))
+            .as_object_mut();
+        if let Some(all) = all {
+            for (name, def) in defs {
+                all.entry(name).or_insert(def);
+            }
+        }
+        obj.insert("x-gcforms-package".into(), package.to_value());
+        obj.insert(
+            "$comment".into(),
+            json!(
+                "根 schema 校验文档（附件1–4）；提交包 *.gcpkg.json 的 schema 为 #/$defs/Package"
+            ),
+        );
+    }
+    root
+}
+
 /// Follows a local `$ref` (`#/$defs/Name`) within `root`; other schemas are
 /// returned as they are.
 pub fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {

@@ -1,3 +1,9 @@
-//! Integration tests, all in one binary; one module per area.
+//! All integration tests of gcforms, in one binary (faster to link, one place
+//! to look): one module per area of the core and the CLI.
 
+mod cases;
+mod cli;
+mod props;
+mod sign;
 mod store;
+mod support;

@@ -2,7 +2,10 @@
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
 mod drafts;
+mod key;
+mod pack;
 mod validate;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +42,38 @@ enum Command {
     Drafts {
         #[command(subcommand)]
         command: drafts::DraftsCommand,
+    },
+    /// 单位密钥：生成、导入、查看（退出码：0 成功，2 失败）
+    Key {
+        #[command(subcommand)]
+        command: key::KeyCommand,
+    },
+    /// 校验文档并签名，生成提交包（退出码：0 成功，1 文档有错误，2 无法读取）
+    Pack {
+        /// 要打包的 JSON 文档，可多个（申请表须附安全责任书）
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// 单位密钥文件（.p12）
+        #[arg(long, value_name = "KEY.p12")]
+        key: PathBuf,
+        /// 输出的提交包
+        #[arg(short = 'o', long = "output", value_name = "OUT.gcpkg.json")]
+        output: PathBuf,
+        /// 签名块上的签名人，默认取各文档的联系人
+        #[arg(long, value_name = "NAME")]
+        signer: Option<String>,
+    },
+    /// 校验提交包或签名 PDF（退出码：0 有效，1 被篡改或无效，2 无法读取）
+    Verify {
+        /// 提交包（.gcpkg.json）或签名 PDF
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// 信任的证书（PEM/DER 文件，或含证书的目录）
+        #[arg(long, value_name = "CERT_OR_DIR")]
+        trust: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -105,13 +140,25 @@ pub fn run() -> ExitCode {
         Command::Validate { files, format } => validate::run(&files, format, &policy),
         Command::Drafts { command } => drafts::run(command, &policy),
         Command::Schema => {
-            let schema = gcforms::schema::documents_schema();
+            let schema = gcforms::schema::combined_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
             );
             Outcome::Ok
         }
+        Command::Key { command } => key::run(command),
+        Command::Pack {
+            files,
+            key,
+            output,
+            signer,
+        } => pack::run(&files, &key, &output, signer, &policy),
+        Command::Verify {
+            file,
+            trust,
+            format,
+        } => verify::run(&file, trust.as_deref(), format, &policy),
     };
     outcome.into()
 }

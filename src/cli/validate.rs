@@ -83,7 +83,7 @@ fn json_line(file: &Path, result: &Result<Report, InputError>) -> serde_json::Va
     }
 }
 
-fn print_human(file: &Path, result: &Result<Report, InputError>) {
+pub(super) fn print_human(file: &Path, result: &Result<Report, InputError>) {
     let name = file.display();
     let report = match result {
         Ok(r) => r,

@@ -1,6 +1,8 @@
 //! Rules of 附件4 资源注销申请表, with the 第二十二条 confirmations.
 
-use super::common::{check_applicant, check_envelope, check_maintainer, check_totals, Ctx, Term};
+use super::common::{
+    check_applicant, check_envelope, check_maintainer, check_totals, Ctx, Field, Term,
+};
 use super::host::{check_duplicates, check_sizes, HostContext};
 use super::totals::Sums;
 use super::Code;
@@ -13,11 +15,10 @@ pub fn check(ctx: &mut Ctx, form: &Cancellation) -> Sums {
     check_maintainer(ctx, form.maintainer.as_ref());
     ctx.text(
         form.original_application_id.as_deref(),
-        "original_application_id",
-        "original_application_id",
+        Field::top("original_application_id"),
         "",
     );
-    ctx.text(form.reason.as_deref(), "reason", "reason", "");
+    ctx.text(form.reason.as_deref(), Field::top("reason"), "");
 
     let hosts = form.hosts();
     if hosts.is_empty() {
@@ -29,12 +30,7 @@ pub fn check(ctx: &mut Ctx, form: &Cancellation) -> Sums {
     }
     for (i, host) in hosts.iter().enumerate() {
         let at = HostContext::row("hosts", "hosts[]", "注销资源", i, host.name.as_deref());
-        ctx.text(
-            host.name.as_deref(),
-            &format!("hosts[{i}].name"),
-            "hosts[].name",
-            &at.owner,
-        );
+        ctx.text(host.name.as_deref(), at.at("name"), at.owner);
         check_sizes(
             ctx,
             [host.vcpu, host.memory_gb, host.data_disk_gb, host.quantity],
@@ -54,14 +50,12 @@ pub fn check(ctx: &mut Ctx, form: &Cancellation) -> Sums {
     let offline = ctx.date(
         form.offline_date.as_deref(),
         true,
-        "offline_date",
-        "offline_date",
+        Field::top("offline_date"),
         "",
     );
     if let Some(disposition) = ctx.present(
         form.data_disposition.as_ref(),
-        "data_disposition",
-        "data_disposition",
+        Field::top("data_disposition"),
         "",
     ) {
         check_disposition(ctx, disposition, offline);
@@ -118,8 +112,7 @@ fn check_disposition(
                 let until = ctx.date(
                     keep_until.as_deref(),
                     false,
-                    "data_disposition.keep_until",
-                    "data_disposition.keep_until",
+                    Field::new("data_disposition", "keep_until"),
                     OWNER,
                 );
                 ctx.order(offline, until, "data_disposition.keep_until", |o, u| {

@@ -1,7 +1,7 @@
 //! Rules of 附件3 资源变更申请表, with 重大变更 detection (第二十一条, SPEC §2.3).
 
-use super::common::{check_applicant, check_envelope, check_maintainer, Ctx, Term};
-use super::host::{check_duplicates, check_host, row_owner, subject, HostContext};
+use super::common::{check_applicant, check_envelope, check_maintainer, Ctx, Field, Term};
+use super::host::{check_duplicates, check_host, HostContext, RowOwner};
 use super::totals::Sums;
 use super::Code;
 use crate::document::{Change, ChangeItem, Host};
@@ -15,16 +15,14 @@ pub fn check(ctx: &mut Ctx, change: &Change) {
     check_maintainer(ctx, change.maintainer.as_ref());
     ctx.text(
         change.original_application_id.as_deref(),
-        "original_application_id",
-        "original_application_id",
+        Field::top("original_application_id"),
         "",
     );
-    ctx.text(change.reason.as_deref(), "reason", "reason", "");
+    ctx.text(change.reason.as_deref(), Field::top("reason"), "");
     let expected = ctx.date(
         change.expected_date.as_deref(),
         false,
-        "expected_date",
-        "expected_date",
+        Field::top("expected_date"),
         "",
     );
     ctx.order(applied, expected, "expected_date", |a, e| {
@@ -53,27 +51,20 @@ pub fn check(ctx: &mut Ctx, change: &Change) {
 }
 
 fn check_item(ctx: &mut Ctx, i: usize, item: &ChangeItem) {
-    let owner = row_owner(i, "项", "变更", item.host_name.as_deref());
-    let path = |f: &str| format!("items[{i}].{f}");
-    ctx.text(
-        item.host_name.as_deref(),
-        &path("host_name"),
-        "items[].host_name",
-        &owner,
-    );
-    ctx.present(
-        item.change_type,
-        &path("change_type"),
-        "items[].change_type",
-        &owner,
-    );
-    let before = ctx.present(
-        item.before.as_ref(),
-        &path("before"),
-        "items[].before",
-        &owner,
-    );
-    let after = ctx.present(item.after.as_ref(), &path("after"), "items[].after", &owner);
+    let owner = RowOwner {
+        index: i,
+        unit: "项",
+        noun: "变更",
+        name: item.host_name.as_deref(),
+        side: "",
+    };
+    let base = format!("items[{i}]");
+    let path = |f: &str| format!("{base}.{f}");
+    let field = |name| Field::under(&base, "items[]", name);
+    ctx.text(item.host_name.as_deref(), field("host_name"), owner);
+    ctx.present(item.change_type, field("change_type"), owner);
+    let before = ctx.present(item.before.as_ref(), field("before"), owner);
+    let after = ctx.present(item.after.as_ref(), field("after"), owner);
     for (side, pattern, row, word) in [
         ("before", "items[].before", before, "变更前"),
         ("after", "items[].after", after, "变更后"),
@@ -82,7 +73,10 @@ fn check_item(ctx: &mut Ctx, i: usize, item: &ChangeItem) {
             let at = HostContext {
                 path: path(side),
                 pattern,
-                owner: format!("{}{word}的", subject(&owner)),
+                owner: RowOwner {
+                    side: word,
+                    ..owner
+                },
             };
             check_host(ctx, row, &at);
         }
@@ -92,7 +86,7 @@ fn check_item(ctx: &mut Ctx, i: usize, item: &ChangeItem) {
             ctx.error(
                 Code::ChangeNoEffect,
                 path("after"),
-                format!("{}变更前与变更后的配置完全相同，此项没有变更任何内容，请修改变更后的配置或删除此项", subject(&owner)),
+                format!("{}变更前与变更后的配置完全相同，此项没有变更任何内容，请修改变更后的配置或删除此项", owner.subject()),
             );
         }
     }
@@ -131,7 +125,13 @@ fn check_major(ctx: &mut Ctx, items: &[ChangeItem]) {
         let (Some(before), Some(after)) = (&item.before, &item.after) else {
             continue;
         };
-        let owner = row_owner(i, "项", "变更", item.host_name.as_deref());
+        let owner = RowOwner {
+            index: i,
+            unit: "项",
+            noun: "变更",
+            name: item.host_name.as_deref(),
+            side: "",
+        };
         if rule.zone_change {
             if let (Some(b), Some(a)) = (
                 before.network_zone.as_deref(),

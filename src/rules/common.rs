@@ -2,6 +2,8 @@
 //! label look-up, and the checks of text, phone, e-mail and date fields and of
 //! the 资源使用单位信息 / 维护单位 blocks. Also the rules of 附件1 itself.
 
+use std::fmt::Display;
+
 use chrono::NaiveDate;
 
 use super::format::{is_email, is_phone, is_rfc3339, parse_date};
@@ -12,6 +14,62 @@ use crate::document::{Applicant, Application, Envelope, FormKind, Maintainer, To
 use crate::labels::label;
 use crate::policy::Policy;
 use crate::text::{is_blank, printable};
+
+/// A field a rule looks at: its concrete path (`hosts[1].vcpu`) and its label
+/// pattern (`hosts[].vcpu`), both put together only when a finding is made.
+#[derive(Clone, Copy)]
+pub struct Field<'a> {
+    base: &'a str,
+    pattern_base: &'a str,
+    name: &'a str,
+}
+
+impl<'a> Field<'a> {
+    /// A member of a top-level object: `Field::new("applicant", "email")`.
+    pub fn new(base: &'a str, name: &'a str) -> Field<'a> {
+        Field {
+            base,
+            pattern_base: base,
+            name,
+        }
+    }
+
+    /// A top-level member of the document.
+    pub fn top(name: &'a str) -> Field<'a> {
+        Field {
+            base: "",
+            pattern_base: "",
+            name,
+        }
+    }
+
+    /// A member of a row: `Field::under("hosts[2]", "hosts[]", "vcpu")`.
+    pub fn under(base: &'a str, pattern_base: &'a str, name: &'a str) -> Field<'a> {
+        Field {
+            base,
+            pattern_base,
+            name,
+        }
+    }
+
+    /// The concrete path.
+    pub fn path(&self) -> String {
+        join(self.base, self.name)
+    }
+
+    /// The label pattern.
+    pub fn pattern(&self) -> String {
+        join(self.pattern_base, self.name)
+    }
+}
+
+fn join(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else {
+        format!("{base}.{name}")
+    }
+}
 
 /// Collects findings for one document.
 pub struct Ctx<'p> {
@@ -48,75 +106,64 @@ impl<'p> Ctx<'p> {
         label(self.form, pattern)
     }
 
-    /// `required` when the text is missing or blank. Returns the trimmed text
-    /// when present. `pattern` is the label's path pattern; `path` the concrete one.
+    fn missing(&mut self, f: Field, owner: impl Display) {
+        let field = self.label(&f.pattern());
+        self.error(
+            Code::Required,
+            f.path(),
+            format!("{owner}{field}未填写，请填写{field}"),
+        );
+    }
+
+    /// `required` when the text is missing or blank; the trimmed text otherwise.
     pub fn text<'a>(
         &mut self,
         value: Option<&'a str>,
-        path: &str,
-        pattern: &str,
-        owner: &str,
+        f: Field,
+        owner: impl Display,
     ) -> Option<&'a str> {
         if is_blank(value) {
-            let field = self.label(pattern);
-            self.error(
-                Code::Required,
-                path,
-                format!("{owner}{field}未填写，请填写{field}"),
-            );
+            self.missing(f, owner);
             return None;
         }
         value.map(str::trim)
     }
 
     /// `required` when a value that is not text is missing.
-    pub fn present<T>(
-        &mut self,
-        value: Option<T>,
-        path: &str,
-        pattern: &str,
-        owner: &str,
-    ) -> Option<T> {
+    pub fn present<T>(&mut self, value: Option<T>, f: Field, owner: impl Display) -> Option<T> {
         if value.is_none() {
-            let field = self.label(pattern);
-            self.error(
-                Code::Required,
-                path,
-                format!("{owner}{field}未填写，请填写{field}"),
-            );
+            self.missing(f, owner);
         }
         value
     }
 
-    pub fn phone(&mut self, value: Option<&str>, path: &str, pattern: &str, owner: &str) {
-        if let Some(v) = self.text(value, path, pattern, owner) {
-            if !is_phone(v) {
-                let field = self.label(pattern);
-                self.error(
-                    Code::PhoneFormat,
-                    path,
-                    format!(
-                        "{owner}{field}“{}”格式不正确，应为11位手机号（如13800138000）或带区号的固定电话（如0751-8888888）",
-                        printable(v)
-                    ),
-                );
-            }
+    /// A required phone number in the format of [`is_phone`].
+    pub fn phone(&mut self, value: Option<&str>, f: Field, owner: impl Display + Copy) {
+        let Some(v) = self.text(value, f, owner) else {
+            return;
+        };
+        if !is_phone(v) {
+            let field = self.label(&f.pattern());
+            let message = format!(
+                "{owner}{field}“{}”格式不正确，应为11位手机号（如13800138000）或带区号的固定电话（如0751-8888888）",
+                printable(v)
+            );
+            self.error(Code::PhoneFormat, f.path(), message);
         }
     }
 
-    pub fn email(&mut self, value: Option<&str>, path: &str, pattern: &str, owner: &str) {
-        if let Some(v) = self.text(value, path, pattern, owner) {
-            if !is_email(v) {
-                let field = self.label(pattern);
-                self.error(
-                    Code::EmailFormat,
-                    path,
-                    format!(
-                        "{owner}{field}“{}”不是有效的电子邮箱地址，应形如 name@example.gov.cn",
-                        printable(v)
-                    ),
-                );
-            }
+    /// A required e-mail address.
+    pub fn email(&mut self, value: Option<&str>, f: Field, owner: impl Display + Copy) {
+        let Some(v) = self.text(value, f, owner) else {
+            return;
+        };
+        if !is_email(v) {
+            let field = self.label(&f.pattern());
+            let message = format!(
+                "{owner}{field}“{}”不是有效的电子邮箱地址，应形如 name@example.gov.cn",
+                printable(v)
+            );
+            self.error(Code::EmailFormat, f.path(), message);
         }
     }
 
@@ -126,26 +173,22 @@ impl<'p> Ctx<'p> {
         &mut self,
         value: Option<&str>,
         needed: bool,
-        path: &str,
-        pattern: &str,
+        f: Field,
         owner: &str,
     ) -> Option<NaiveDate> {
         let value = if needed {
-            self.text(value, path, pattern, owner)?
+            self.text(value, f, owner)?
         } else {
             value.map(str::trim).filter(|v| !v.is_empty())?
         };
         let date = parse_date(value);
         if date.is_none() {
-            let field = self.label(pattern);
-            self.error(
-                Code::DateFormat,
-                path,
-                format!(
-                    "{owner}{field}“{}”不是有效日期，请按“年-月-日”填写，如 2026-03-01",
-                    printable(value)
-                ),
+            let field = self.label(&f.pattern());
+            let message = format!(
+                "{owner}{field}“{}”不是有效日期，请按“年-月-日”填写，如 2026-03-01",
+                printable(value)
             );
+            self.error(Code::DateFormat, f.path(), message);
         }
         date
     }
@@ -166,37 +209,34 @@ impl<'p> Ctx<'p> {
     }
 
     /// A key that must be in a policy catalog: `required` when blank,
-    /// `enum_value` when unknown.
+    /// `enum_value` when unknown. `choices` lists the allowed values for the
+    /// message and is only called when one is needed.
     pub fn catalog<'a>(
         &mut self,
         value: Option<&'a str>,
         known: impl Fn(&str) -> bool,
-        choices: String,
-        path: &str,
-        pattern: &str,
-        owner: &str,
+        choices: impl FnOnce() -> String,
+        f: Field,
+        owner: impl Display + Copy,
     ) -> Option<&'a str> {
-        let v = self.text(value, path, pattern, owner)?;
+        let v = self.text(value, f, owner)?;
         if known(v) {
-            Some(v)
-        } else {
-            let field = self.label(pattern);
-            self.error(
-                Code::EnumValue,
-                path,
-                format!(
-                    "{owner}{field}“{}”不在可选范围内，应为：{choices}",
-                    printable(v)
-                ),
-            );
-            None
+            return Some(v);
         }
+        let field = self.label(&f.pattern());
+        let message = format!(
+            "{owner}{field}“{}”不在可选范围内，应为：{}",
+            printable(v),
+            choices()
+        );
+        self.error(Code::EnumValue, f.path(), message);
+        None
     }
 }
 
 /// The envelope: `id` required, timestamps in RFC 3339 when present.
 pub fn check_envelope(ctx: &mut Ctx, envelope: &Envelope) {
-    ctx.text(envelope.id.as_deref(), "id", "id", "");
+    ctx.text(envelope.id.as_deref(), Field::top("id"), "");
     for (path, value) in [
         ("created_at", &envelope.created_at),
         ("updated_at", &envelope.updated_at),
@@ -231,51 +271,40 @@ pub fn check_applicant(
     term: Term,
 ) -> Option<NaiveDate> {
     const OWNER: &str = "资源使用单位信息：";
-    let a = ctx.present(applicant, "applicant", "applicant", "")?;
+    let a = ctx.present(applicant, Field::top("applicant"), "")?;
     ctx.text(
         a.unit_name.as_deref(),
-        "applicant.unit_name",
-        "applicant.unit_name",
+        Field::new("applicant", "unit_name"),
         OWNER,
     );
     ctx.text(
         a.contact_name.as_deref(),
-        "applicant.contact_name",
-        "applicant.contact_name",
+        Field::new("applicant", "contact_name"),
         OWNER,
     );
     ctx.phone(
         a.contact_phone.as_deref(),
-        "applicant.contact_phone",
-        "applicant.contact_phone",
+        Field::new("applicant", "contact_phone"),
         OWNER,
     );
-    ctx.email(
-        a.email.as_deref(),
-        "applicant.email",
-        "applicant.email",
-        OWNER,
-    );
+    ctx.email(a.email.as_deref(), Field::new("applicant", "email"), OWNER);
     let applied = ctx.date(
         a.application_date.as_deref(),
         true,
-        "applicant.application_date",
-        "applicant.application_date",
+        Field::new("applicant", "application_date"),
         OWNER,
     );
     let needed = term == Term::Required;
     let start = ctx.date(
         a.term_start.as_deref(),
         needed,
-        "applicant.term_start",
-        "applicant.term_start",
+        Field::new("applicant", "term_start"),
         OWNER,
     );
     let end = ctx.date(
         a.term_end.as_deref(),
         needed,
-        "applicant.term_end",
-        "applicant.term_end",
+        Field::new("applicant", "term_end"),
         OWNER,
     );
     ctx.order(start, end, "applicant.term_end", |s, e| {
@@ -290,29 +319,27 @@ pub fn check_applicant(
     );
     ctx.text(
         a.system_name.as_deref(),
-        "applicant.system_name",
-        "applicant.system_name",
+        Field::new("applicant", "system_name"),
         OWNER,
     );
     ctx.text(
         a.project_name.as_deref(),
-        "applicant.project_name",
-        "applicant.project_name",
+        Field::new("applicant", "project_name"),
         OWNER,
     );
     let policy = ctx.policy;
-    let choices = catalog_choices(
-        policy
-            .jurisdictions
-            .iter()
-            .map(|(k, e)| (k.as_str(), e.label.as_str())),
-    );
     ctx.catalog(
         a.jurisdiction.as_deref(),
         |k| policy.jurisdictions.contains_key(k),
-        choices,
-        "applicant.jurisdiction",
-        "applicant.jurisdiction",
+        || {
+            catalog_choices(
+                policy
+                    .jurisdictions
+                    .iter()
+                    .map(|(k, e)| (k.as_str(), e.label.as_str())),
+            )
+        },
+        Field::new("applicant", "jurisdiction"),
         OWNER,
     );
     applied
@@ -321,34 +348,22 @@ pub fn check_applicant(
 /// 维护单位/部门信息.
 pub fn check_maintainer(ctx: &mut Ctx, maintainer: Option<&Maintainer>) {
     const OWNER: &str = "维护单位/部门信息：";
-    let Some(m) = ctx.present(maintainer, "maintainer", "maintainer", "") else {
+    let Some(m) = ctx.present(maintainer, Field::top("maintainer"), "") else {
         return;
     };
     ctx.text(
         m.unit_name.as_deref(),
-        "maintainer.unit_name",
-        "maintainer.unit_name",
+        Field::new("maintainer", "unit_name"),
         OWNER,
     );
-    ctx.present(m.nature, "maintainer.nature", "maintainer.nature", OWNER);
+    ctx.present(m.nature, Field::new("maintainer", "nature"), OWNER);
     ctx.text(
         m.lead_name.as_deref(),
-        "maintainer.lead_name",
-        "maintainer.lead_name",
+        Field::new("maintainer", "lead_name"),
         OWNER,
     );
-    ctx.phone(
-        m.phone.as_deref(),
-        "maintainer.phone",
-        "maintainer.phone",
-        OWNER,
-    );
-    ctx.email(
-        m.email.as_deref(),
-        "maintainer.email",
-        "maintainer.email",
-        OWNER,
-    );
+    ctx.phone(m.phone.as_deref(), Field::new("maintainer", "phone"), OWNER);
+    ctx.email(m.email.as_deref(), Field::new("maintainer", "email"), OWNER);
 }
 
 /// `key 标签、key 标签` for messages about catalog values.

@@ -2,127 +2,149 @@
 //! of the sizes of a 附件4 row, and of duplicate host names.
 
 use std::collections::HashMap;
+use std::fmt::{self, Display};
 
-use super::common::{catalog_choices, Ctx};
+use super::common::{catalog_choices, Ctx, Field};
 use super::Code;
 use crate::document::{Backup, Host};
-use crate::policy::{Range, OS_OTHER};
+use crate::policy::{CatalogEntry, Range, OS_OTHER};
 use crate::text::{is_blank, printable};
+use indexmap::IndexMap;
 
 /// Where a host row sits and how messages name it.
-pub struct HostContext {
+pub struct HostContext<'a> {
     /// Concrete path of the row: `hosts[1]`, `items[0].after`.
     pub path: String,
     /// Label pattern of the row: `hosts[]`, `items[].after`.
     pub pattern: &'static str,
     /// How messages name the row: 「第2行主机“bdc-db-01”的」.
-    pub owner: String,
+    pub owner: RowOwner<'a>,
 }
 
-impl HostContext {
+impl<'a> HostContext<'a> {
     /// Row `index` (0-based) of 资源申请信息 or 注销资源清单.
     pub fn row(
         array: &'static str,
         pattern: &'static str,
-        noun: &str,
+        noun: &'static str,
         index: usize,
-        name: Option<&str>,
-    ) -> HostContext {
+        name: Option<&'a str>,
+    ) -> HostContext<'a> {
         HostContext {
             path: format!("{array}[{index}]"),
             pattern,
-            owner: row_owner(index, "行", noun, name),
+            owner: RowOwner {
+                index,
+                unit: "行",
+                noun,
+                name,
+                side: "",
+            },
         }
     }
 
     /// Row `index` of 附件1's host table.
-    pub fn application_row(index: usize, host: &Host) -> HostContext {
+    pub fn application_row(index: usize, host: &'a Host) -> HostContext<'a> {
         HostContext::row("hosts", "hosts[]", "主机", index, host.name.as_deref())
     }
 
-    fn at(&self, field: &str) -> (String, String) {
-        (
-            format!("{}.{field}", self.path),
-            format!("{}.{field}", self.pattern),
-        )
+    /// A field of this row.
+    pub fn at<'f>(&'f self, name: &'f str) -> Field<'f> {
+        Field::under(&self.path, self.pattern, name)
     }
 }
 
-/// 「第2行主机“bdc-db-01”的」, or 「第2行主机的」 when the name is blank.
-/// `unit` is 行 for table rows, 项 for change items.
-pub fn row_owner(index: usize, unit: &str, noun: &str, name: Option<&str>) -> String {
-    match name.filter(|n| !n.trim().is_empty()) {
-        Some(n) => format!("第{}{unit}{noun}“{}”的", index + 1, printable(n.trim())),
-        None => format!("第{}{unit}{noun}的", index + 1),
+/// How messages name a row: 「第2行主机“bdc-db-01”的」, 「第1项变更“x”变更后的」,
+/// or 「第2行主机的」 when the name is blank. Formatted only when a message
+/// is written, since most rows have none.
+#[derive(Clone, Copy)]
+pub struct RowOwner<'a> {
+    /// 0-based position.
+    pub index: usize,
+    /// 行 for table rows, 项 for change items.
+    pub unit: &'static str,
+    /// What the row is: 主机, 变更, 注销资源.
+    pub noun: &'static str,
+    /// The row's host name, if filled in.
+    pub name: Option<&'a str>,
+    /// A part of the row, e.g. 变更后; empty for the whole row.
+    pub side: &'static str,
+}
+
+impl<'a> RowOwner<'a> {
+    /// The phrase without its final 的, to stand before a verb.
+    pub fn subject(self) -> impl Display + 'a {
+        Subject(self)
+    }
+
+    fn write_subject(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "第{}{}{}", self.index + 1, self.unit, self.noun)?;
+        if let Some(n) = self.name.map(str::trim).filter(|n| !n.is_empty()) {
+            write!(f, "“{}”", printable(n))?;
+        }
+        f.write_str(self.side)
     }
 }
 
-/// The owner phrase without its final 的, to stand before a verb.
-pub fn subject(owner: &str) -> &str {
-    owner.strip_suffix('的').unwrap_or(owner)
+impl Display for RowOwner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_subject(f)?;
+        f.write_str("的")
+    }
+}
+
+struct Subject<'a>(RowOwner<'a>);
+
+impl Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write_subject(f)
+    }
 }
 
 /// Every rule of one host row.
 pub fn check_host(ctx: &mut Ctx, host: &Host, at: &HostContext) {
     let policy = ctx.policy;
-    let owner = at.owner.as_str();
-    let (p, l) = at.at("name");
-    ctx.text(host.name.as_deref(), &p, &l, owner);
+    let owner = at.owner;
+    ctx.text(host.name.as_deref(), at.at("name"), owner);
 
-    let (p, l) = at.at("server_type");
-    let choices = catalog_choices(
-        policy
-            .server_types
-            .iter()
-            .map(|(k, e)| (k.as_str(), e.label.as_str())),
-    );
+    let labels = |entries: &IndexMap<String, CatalogEntry>| {
+        catalog_choices(entries.iter().map(|(k, e)| (k.as_str(), e.label.as_str())))
+    };
     ctx.catalog(
         host.server_type.as_deref(),
         |k| policy.server_types.contains_key(k),
-        choices,
-        &p,
-        &l,
+        || labels(&policy.server_types),
+        at.at("server_type"),
         owner,
-    );
-
-    let (p, l) = at.at("network_zone");
-    let choices = catalog_choices(
-        policy
-            .network_zones
-            .iter()
-            .map(|(k, e)| (k.as_str(), e.label.as_str())),
     );
     ctx.catalog(
         host.network_zone.as_deref(),
         |k| policy.network_zones.contains_key(k),
-        choices,
-        &p,
-        &l,
+        || labels(&policy.network_zones),
+        at.at("network_zone"),
         owner,
-    );
-
-    let (p, l) = at.at("os");
-    let choices = catalog_choices(
-        policy
-            .operating_systems
-            .iter()
-            .map(|(k, e)| (k.as_str(), e.label.as_str()))
-            .chain([(OS_OTHER, "其他，须填写其他操作系统")]),
     );
     let os = ctx.catalog(
         host.os.as_deref(),
         |k| k == OS_OTHER || policy.operating_systems.contains_key(k),
-        choices,
-        &p,
-        &l,
+        || {
+            catalog_choices(
+                policy
+                    .operating_systems
+                    .iter()
+                    .map(|(k, e)| (k.as_str(), e.label.as_str()))
+                    .chain([(OS_OTHER, "其他，须填写其他操作系统")]),
+            )
+        },
+        at.at("os"),
         owner,
     );
     if os == Some(OS_OTHER) && is_blank(host.os_other.as_deref()) {
-        let (p, l) = at.at("os_other");
-        let field = ctx.label(&l);
+        let f = at.at("os_other");
+        let field = ctx.label(&f.pattern());
         ctx.error(
             Code::Required,
-            p,
+            f.path(),
             format!("{owner}操作系统选择了“其他”，请在{field}中写明操作系统名称"),
         );
     }
@@ -133,8 +155,8 @@ pub fn check_host(ctx: &mut Ctx, host: &Host, at: &HostContext) {
         at,
     );
 
-    let (p, l) = at.at("backup");
-    if let Some(backup) = ctx.present(host.backup.as_ref(), &p, &l, owner) {
+    let f = at.at("backup");
+    if let Some(backup) = ctx.present(host.backup.as_ref(), f, owner) {
         check_backup(ctx, backup, at);
     }
 }
@@ -146,48 +168,48 @@ pub fn check_sizes(
     at: &HostContext,
 ) {
     let policy = ctx.policy;
-    let owner = at.owner.as_str();
+    let owner = at.owner;
     for (field, value, range, unit) in [
         ("vcpu", vcpu, policy.limits.vcpu, "核"),
         ("memory_gb", memory, policy.limits.memory_gb, "GB"),
     ] {
-        let (p, l) = at.at(field);
-        if let Some(v) = ctx.present(value, &p, &l, owner) {
+        let f = at.at(field);
+        if let Some(v) = ctx.present(value, f, owner) {
             if !range.contains(v) {
                 let name = if field == "vcpu" { "CPU" } else { "内存" };
                 ctx.error(
                     Code::ComputeRange,
-                    p,
+                    f.path(),
                     out_of_range(owner, name, v, unit, range),
                 );
             }
         }
     }
-    let (p, l) = at.at("data_disk_gb");
-    if let Some(v) = ctx.present(disk, &p, &l, owner) {
+    let f = at.at("data_disk_gb");
+    if let Some(v) = ctx.present(disk, f, owner) {
         let min = policy.min_data_disk_gb;
         if v < min {
             ctx.error(
                 Code::DataDiskMin,
-                p,
+                f.path(),
                 format!("{owner}数据盘为{v}GB，不得小于{min}GB，请改为{min}GB或以上"),
             );
         }
     }
-    let (p, l) = at.at("quantity");
-    if let Some(v) = ctx.present(quantity, &p, &l, owner) {
+    let f = at.at("quantity");
+    if let Some(v) = ctx.present(quantity, f, owner) {
         let range = policy.limits.quantity;
         if !range.contains(v) {
             ctx.error(
                 Code::QuantityRange,
-                p,
+                f.path(),
                 out_of_range(owner, "数量", v, "台", range),
             );
         }
     }
 }
 
-fn out_of_range(owner: &str, name: &str, v: i64, unit: &str, range: Range) -> String {
+fn out_of_range(owner: RowOwner, name: &str, v: i64, unit: &str, range: Range) -> String {
     format!(
         "{owner}{name}为{v}{unit}，超出允许范围，应在{}–{}{unit}之间",
         range.min, range.max
@@ -196,9 +218,9 @@ fn out_of_range(owner: &str, name: &str, v: i64, unit: &str, range: Range) -> St
 
 /// The backup line under a row.
 fn check_backup(ctx: &mut Ctx, backup: &Backup, at: &HostContext) {
-    let owner = at.owner.as_str();
-    let (p, l) = at.at("backup.required");
-    let Some(required) = ctx.present(backup.required, &p, &l, owner) else {
+    let owner = at.owner;
+    let f = at.at("backup.required");
+    let Some(required) = ctx.present(backup.required, f, owner) else {
         return;
     };
     let retention = ctx.policy.backup.retention_months;
@@ -206,20 +228,20 @@ fn check_backup(ctx: &mut Ctx, backup: &Backup, at: &HostContext) {
         if backup.data_types.is_empty() {
             ctx.error(
                 Code::BackupDataTypeMissing,
-                at.at("backup.data_types").0,
+                at.at("backup.data_types").path(),
                 format!(
                     "{}已选择需要备份，请勾选备份数据类型（文件、数据库或虚拟云主机）",
-                    subject(owner)
+                    owner.subject()
                 ),
             );
         }
         if backup.copies.is_empty() {
             ctx.error(
                 Code::BackupCopyMissing,
-                at.at("backup.copies").0,
+                at.at("backup.copies").path(),
                 format!(
                     "{}已选择需要备份，请勾选数据副本（本地机房备份、同城容灾备份或异地灾难备份）",
-                    subject(owner)
+                    owner.subject()
                 ),
             );
         }
@@ -227,7 +249,7 @@ fn check_backup(ctx: &mut Ctx, backup: &Backup, at: &HostContext) {
             if !retention.contains(months) {
                 ctx.error(
                     Code::BackupRetentionRange,
-                    at.at("backup.retention_months").0,
+                    at.at("backup.retention_months").path(),
                     format!(
                         "{owner}数据保存周期为{months}个月，应在{}–{}个月之间（默认{}个月）",
                         retention.min, retention.max, ctx.policy.backup.default_retention_months
@@ -247,10 +269,10 @@ fn check_backup(ctx: &mut Ctx, backup: &Backup, at: &HostContext) {
         if !filled.is_empty() {
             ctx.warning(
                 Code::BackupWithoutRequired,
-                at.at("backup").0,
+                at.at("backup").path(),
                 format!(
                     "{}勾选了不需要备份，但填写了{}；这些选项不会生效，请取消勾选或改为需要备份",
-                    subject(owner),
+                    owner.subject(),
                     filled.join("、")
                 ),
             );
