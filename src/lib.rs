@@ -22,6 +22,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod sign;
+pub mod store;
 pub mod structure;
 pub mod text;
 

@@ -6,4 +6,5 @@ mod cli;
 mod props;
 mod render;
 mod sign;
+mod store;
 mod support;

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each command lives in its own module and
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
+mod drafts;
 mod key;
 mod pack;
 mod render;
@@ -53,6 +54,11 @@ enum Command {
     },
     /// 输出文档与提交包的 JSON Schema
     Schema,
+    /// 草稿库：导入、列出、导出草稿（退出码：0 成功，1 找不到草稿或文档无编号，2 无法读取）
+    Drafts {
+        #[command(subcommand)]
+        command: drafts::DraftsCommand,
+    },
     /// 单位密钥：生成、导入、查看（退出码：0 成功，2 失败）
     Key {
         #[command(subcommand)]
@@ -154,6 +160,7 @@ pub fn run() -> ExitCode {
             copies,
             draft,
         } => render::run(&file, &output, copies, draft, &policy),
+        Command::Drafts { command } => drafts::run(command, &policy),
         Command::Schema => {
             let schema = gcforms::schema::combined_schema();
             println!(
