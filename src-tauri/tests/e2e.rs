@@ -48,8 +48,8 @@ impl Driver {
             // The app inherits these: its drafts go to a fresh folder.
             .env("XDG_DATA_HOME", data_home)
             .env("XDG_CONFIG_HOME", data_home.join("config"))
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
+            // screenshot never returns.
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -71,10 +71,12 @@ impl Driver {
             json!({ "application": app.to_string_lossy() }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        Ok(ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await?)
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(caps);
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let connect = builder.connect(&url);
+        // A session that cannot start must fail the test, not hang it.
+        Ok(tokio::time::timeout(Duration::from_secs(60), connect).await??)
     }
 }
 
@@ -140,22 +142,47 @@ async fn field(c: &Client, path: &str) -> Res<Element> {
 }
 
 async fn type_into(c: &Client, path: &str, text: &str) -> Res<()> {
-    field(c, path).await?.send_keys(text).await?;
+    let el = field(c, path).await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.send_keys(text).await {
+        return Err(format!("typing into {path}: {e}").into());
+    }
     Ok(())
 }
 
 async fn choose(c: &Client, path: &str, value: &str) -> Res<()> {
-    field(c, path).await?.select_by_value(value).await?;
+    let el = field(c, path).await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.select_by_value(value).await {
+        return Err(format!("choosing {value} in {path}: {e}").into());
+    }
     Ok(())
 }
 
 async fn click_css(c: &Client, css: &str) -> Res<()> {
-    c.wait()
+    let el = c
+        .wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(css))
-        .await?
-        .click()
         .await?;
+    // WebDriver scrolls the element to the bottom edge; centring it first keeps
+    // it clear of the sticky editor bar and the findings panel.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.click().await {
+        return Err(format!("click on {css}: {e}").into());
+    }
     Ok(())
 }
 
@@ -189,6 +216,14 @@ async fn messages_at(c: &Client, path: &str) -> Res<String> {
 }
 
 async fn screenshot(c: &Client, name: &str) -> Res<()> {
+    // Let the page paint what the DOM holds before the snapshot.
+    let painted = c
+        .execute_async(
+            "const done = arguments[0]; let n = 0; const t = setTimeout(() => done('timeout ' + document.visibilityState), 2000); requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(t); done('painted ' + document.visibilityState); }));",
+            vec![],
+        )
+        .await?;
+    eprintln!("e2e: screenshot {name}: {painted}");
     let dir = repo().join("docs/screenshots");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join(name), c.screenshot().await?)?;
@@ -242,7 +277,9 @@ async fn clerk_fills_an_application() -> Res<()> {
 
     // ---- first run: fill in a 附件1 -------------------------------------------
     let c = driver.session(&app).await?;
+    eprintln!("e2e: session started");
     ready(&c).await?;
+    eprintln!("e2e: app ready");
     screenshot(&c, "home-empty.png").await?;
     click_css(&c, "button.new-form[data-form=\"application\"]").await?;
     field(&c, "applicant.unit_name").await?;
@@ -436,7 +473,7 @@ async fn clerk_fills_an_application() -> Res<()> {
     assert_eq!(value_of(&c, "hosts[1].name").await?, "bdc-db-01");
 
     // Export as final is possible only without errors: make one and see the refusal.
-    type_into(&c, "applicant.email", "\u{E003}\u{E003}\u{E003}").await?;
+    type_into(&c, "applicant.email", &"\u{E003}".repeat(40)).await?;
     until(
         &c,
         "an error",
