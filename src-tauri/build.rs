@@ -2,6 +2,16 @@
 //! that each gets an `allow-…` permission and a capability must grant it.
 
 fn main() {
+    // The UI is embedded from ui/dist (tauri.conf.json `frontendDist`); say
+    // how to make it rather than fail inside tauri's codegen.
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    println!("cargo:rerun-if-changed={}", dist.display());
+    if !dist.exists() {
+        panic!(
+            "ui/dist 不存在：请先构建界面 (the UI is not built): \
+             npm --prefix ui ci && npm --prefix ui run build"
+        );
+    }
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(gcforms_commands())),

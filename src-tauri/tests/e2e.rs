@@ -488,6 +488,58 @@ async fn clerk_fills_an_application() -> Res<()> {
     )
     .await?;
     screenshot(&c, "export-refused.png").await?;
+    click_css(&c, ".modal footer button.primary").await?;
+    type_into(&c, "applicant.email", "lijun@bdc.sg.gov.cn\u{E009}s\u{E000}").await?;
+    until(&c, "no findings", "return document.querySelector('.findings .ok') !== null").await?;
+    saved(&c).await?;
+
+    // 附件3 starts from the application: its hosts become the before-values.
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"change\"]").await?;
+    let picker = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#pick-original_application_id option:nth-child(2)"))
+        .await?;
+    let app_id = picker.attr("value").await?.unwrap_or_default();
+    c.find(Locator::Id("pick-original_application_id"))
+        .await?
+        .select_by_value(&app_id)
+        .await?;
+    click_css(&c, ".picker button").await?;
+    until(
+        &c,
+        "the before-values",
+        &format!("return document.getElementById('{}')?.value === 'bdc-db-01'", id("items[1].before.name")),
+    )
+    .await?;
+    assert_eq!(value_of(&c, "original_application_id").await?, app_id);
+    assert_eq!(value_of(&c, "applicant.unit_name").await?, "韶关市不动产登记中心");
+    c.execute("window.scrollTo(0, 0)", vec![]).await?;
+    screenshot(&c, "editor-change.png").await?;
+
+    // 附件2 shows the seventeen clauses; 附件4 its confirmations.
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"security_pledge\"]").await?;
+    until(&c, "the clauses", "return document.querySelectorAll('.clauses > li').length === 17").await?;
+    screenshot(&c, "editor-pledge.png").await?;
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"cancellation\"]").await?;
+    field(&c, "reason").await?;
+    c.execute("document.querySelector('.confirms').scrollIntoView({block: 'center'})", vec![]).await?;
+    screenshot(&c, "editor-cancellation.png").await?;
+
+    // 1366×768 at 150 % text: the findings move above the form, nothing overflows.
+    c.set_window_rect(0, 0, 1366, 768).await?;
+    c.execute("document.documentElement.style.fontSize = '22.5px'", vec![]).await?;
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, ".draft-table tbody tr:last-child button.link").await?;
+    field(&c, "hosts[0].data_disk_gb").await?;
+    let overflow = c
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await?;
+    assert_eq!(overflow.as_i64(), Some(0), "horizontal overflow at 150 %");
+    screenshot(&c, "editor-150-percent.png").await?;
     c.close().await?;
     drop(driver);
     Ok(())
