@@ -8,6 +8,7 @@ use super::Envelope;
 /// # 资源申请表
 /// 附件1: a unit applies for cloud hosts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Application {
     /// The document envelope.
@@ -43,6 +44,7 @@ impl Application {
 /// # 资源使用单位信息
 /// The applying unit (also used by 附件3 and 附件4, where the term is optional).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Applicant {
     /// # 单位名称（盖章）
@@ -93,6 +95,7 @@ pub struct Applicant {
 /// # 维护单位/部门信息
 /// Who maintains the system on the cloud.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Maintainer {
     /// # 维护单位
@@ -120,6 +123,7 @@ pub struct Maintainer {
 /// # 维护单位性质
 /// The three boxes of the paper form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum MaintainerNature {
     /// 本单位内设机构
@@ -151,6 +155,7 @@ impl MaintainerNature {
 /// # 主机
 /// One row of 资源申请信息, with its backup line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Host {
     /// # 系统(主机)名称
@@ -200,6 +205,7 @@ pub struct Host {
 /// # 备份
 /// The backup line under a host row.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Backup {
     /// # 需要备份
@@ -224,6 +230,7 @@ pub struct Backup {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BackupDataType {
     /// 文件
@@ -257,6 +264,7 @@ impl BackupDataType {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BackupCopy {
     /// 本地机房备份
@@ -284,6 +292,7 @@ impl BackupCopy {
 /// # 总计
 /// 主机__台, CPU__核, 内存__G, 存储__G: always derived from the rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Totals {
     /// # 主机(台)

@@ -9,6 +9,7 @@ use super::{Applicant, Envelope, Maintainer, Totals};
 /// # 资源注销申请表
 /// 附件4: the unit returns hosts it no longer uses. Printed 一式三份.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Cancellation {
     /// The document envelope.
@@ -68,6 +69,7 @@ impl Cancellation {
 /// # 注销资源
 /// One row of 注销资源清单.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct CancelledHost {
     /// # 系统(主机)名称
@@ -98,6 +100,7 @@ pub struct CancelledHost {
 /// # 数据处置
 /// What happens to the data of the cancelled system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[schemars(deny_unknown_fields)]
 pub enum DataDisposition {

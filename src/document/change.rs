@@ -9,6 +9,7 @@ use super::{Applicant, Envelope, Host, Maintainer};
 /// # 资源变更申请表
 /// 附件3: a change to hosts granted by an earlier application. Printed 一式三份.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct Change {
     /// The document envelope.
@@ -53,6 +54,7 @@ impl Change {
 /// # 变更内容
 /// One host's configuration before and after.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct ChangeItem {
     /// # 主机名称
@@ -76,6 +78,7 @@ pub struct ChangeItem {
 /// # 变更类型
 /// What kind of change an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeType {
     /// 扩容

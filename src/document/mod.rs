@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FormKind {
     /// 附件1 资源申请表
@@ -90,6 +91,7 @@ impl FormKind {
 
 /// Any of the four documents. In JSON the variant is the `form` member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "form", rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)]
 pub enum Document {
@@ -127,6 +129,7 @@ impl Document {
 
 /// The members every document carries besides `form` (SPEC §2).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Envelope {
     /// # 格式版本
     /// The document schema version; this build reads version 1.

@@ -9,6 +9,7 @@ use super::Envelope;
 /// # 资源使用安全责任书
 /// 附件2: the using unit's security pledge. Printed 一式两份.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[schemars(deny_unknown_fields)]
 pub struct SecurityPledge {
     /// The document envelope.

@@ -10,6 +10,7 @@ use crate::document::{CancelledHost, Host, Totals};
 /// The derived 总计. Arithmetic saturates: a row with absurd numbers is
 /// already an error of its own and must not crash the sum.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Sums {
     /// 主机(台).
     pub hosts: i64,

@@ -1,0 +1,310 @@
+//! The IPC commands: each decodes, calls the core (or a seam), converts.
+//! No rules live here: validation is `gcforms::validate_value`, drafts are a
+//! [`DraftStore`](crate::drafts::DraftStore), PDFs a
+//! [`Renderer`](crate::render::Renderer).
+//!
+//! Commands that touch the disk are `async` so they run off the main thread.
+
+use gcforms::document::{BackupCopy, BackupDataType, ChangeType, FormKind, MaintainerNature};
+use gcforms::policy::{CatalogEntry, Range, OS_OTHER};
+use serde_json::Value;
+use tauri::State;
+
+use crate::ipc::{
+    AppInfo, Bounds, Catalogs, Choice, DraftSummary, ErrorCode, ExportDone, FieldLabel, FormCopies,
+    FormLabels, IpcError, IpcResult, ListQuery, OpenedDraft, PdfData, PdfRequest, PledgeClause,
+    PledgeText, SavedDraft, UnitProfile, ValidationReport, VersionInfo,
+};
+use crate::AppState;
+
+/// Version, policy and what this build can do.
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let p = state.policy;
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        policy_id: p.id.clone(),
+        policy_version: p.version.clone(),
+        policy_title: p.title.clone(),
+        data_dir: state.drafts.location(),
+        render_available: state.renderer.available(),
+        history_available: state.drafts.has_history(),
+        store_notice: state.store_notice.clone(),
+    }
+}
+
+fn choices<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(k, l)| Choice {
+            key: k.into(),
+            label: l.into(),
+        })
+        .collect()
+}
+
+fn key<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn bounds(r: Range) -> Bounds {
+    Bounds {
+        min: r.min,
+        max: r.max,
+    }
+}
+
+fn catalog<'a>(m: impl IntoIterator<Item = (&'a String, &'a CatalogEntry)>) -> Vec<Choice> {
+    choices(m.into_iter().map(|(k, e)| (k.as_str(), e.label.as_str())))
+}
+
+fn labelled<T: Copy + serde::Serialize>(all: &[T], label: fn(T) -> &'static str) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            key: key(v),
+            label: label(v).into(),
+        })
+        .collect()
+}
+
+/// The policy's catalogs and bounds, and the fixed choices of the forms.
+#[tauri::command]
+#[specta::specta]
+pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
+    let p = state.policy;
+    Catalogs {
+        server_types: catalog(&p.server_types),
+        network_zones: catalog(&p.network_zones),
+        operating_systems: choices(
+            p.operating_systems
+                .iter()
+                .map(|(k, e)| (k.as_str(), e.label.as_str())),
+        ),
+        os_other_key: OS_OTHER.into(),
+        jurisdictions: catalog(&p.jurisdictions),
+        maintainer_natures: labelled(&MaintainerNature::ALL, MaintainerNature::label),
+        backup_data_types: labelled(&BackupDataType::ALL, BackupDataType::label),
+        backup_copies: labelled(&BackupCopy::ALL, BackupCopy::label),
+        change_types: labelled(&ChangeType::ALL, ChangeType::label),
+        // The `kind` values are fixed by SPEC §2.4; the labels are the
+        // variants' titles in the core (已迁移, 已备份, 确认无需保留).
+        disposition_kinds: choices([
+            ("migrated", "已迁移"),
+            ("backed_up", "已备份"),
+            ("destroy", "确认无需保留"),
+        ]),
+        min_data_disk_gb: p.min_data_disk_gb,
+        default_retention_months: p.backup.default_retention_months,
+        retention_months: bounds(p.backup.retention_months),
+        vcpu: bounds(p.limits.vcpu),
+        memory_gb: bounds(p.limits.memory_gb),
+        quantity: bounds(p.limits.quantity),
+        copies: FormKind::ALL
+            .iter()
+            .map(|&form| FormCopies {
+                form,
+                copies: p.copies_of(form),
+            })
+            .collect(),
+    }
+}
+
+/// The paper labels of every form's fields, from the core's type docs.
+#[tauri::command]
+#[specta::specta]
+pub fn field_labels() -> Vec<FormLabels> {
+    FormKind::ALL
+        .iter()
+        .map(|&form| FormLabels {
+            form,
+            short_name: form.short_name().into(),
+            title: form.title().into(),
+            labels: gcforms::labels::known(form)
+                .into_iter()
+                .map(|(path, label)| FieldLabel { path, label })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The fixed text of 附件2.
+#[tauri::command]
+#[specta::specta]
+pub fn pledge_text() -> PledgeText {
+    use gcforms::pledge_text as t;
+    PledgeText {
+        title_lines: t::TITLE_LINES.iter().map(|s| s.to_string()).collect(),
+        preamble: t::PREAMBLE.into(),
+        clauses: t::CLAUSES
+            .iter()
+            .map(|c| PledgeClause {
+                text: c.text.into(),
+                items: c.items.iter().map(|s| s.to_string()).collect(),
+                after: c.after.map(String::from),
+            })
+            .collect(),
+        note: t::NOTE.into(),
+    }
+}
+
+/// Validates a document as the clerk types. The last document seen is kept
+/// so that closing the window can still save it (see `lib.rs`).
+#[tauri::command]
+#[specta::specta]
+pub fn validate(state: State<'_, AppState>, document: Value) -> IpcResult<ValidationReport> {
+    state.remember(&document);
+    Ok(gcforms::validate_value(document, state.policy)?.into())
+}
+
+/// A new draft of `form`, prefilled from 常用信息.
+#[tauri::command]
+#[specta::specta]
+pub async fn new_draft(state: State<'_, AppState>, form: FormKind) -> IpcResult<OpenedDraft> {
+    state.drafts.create(form)
+}
+
+/// One draft with its document.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_draft(state: State<'_, AppState>, id: String) -> IpcResult<OpenedDraft> {
+    state.drafts.get(&id)
+}
+
+/// Saves a document (autosave and Ctrl+S).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(state: State<'_, AppState>, document: Value) -> IpcResult<SavedDraft> {
+    let saved = state.drafts.save(&document)?;
+    state.forget(&document);
+    Ok(saved)
+}
+
+/// The drafts matching a query.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_drafts(
+    state: State<'_, AppState>,
+    query: ListQuery,
+) -> IpcResult<Vec<DraftSummary>> {
+    state.drafts.list(&query)
+}
+
+/// 以此为模板新建: a copy under a new id.
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_draft(state: State<'_, AppState>, id: String) -> IpcResult<OpenedDraft> {
+    state.drafts.duplicate(&id)
+}
+
+/// Moves a draft to the trash.
+#[tauri::command]
+#[specta::specta]
+pub async fn trash_draft(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.drafts.trash(&id)
+}
+
+/// Takes a draft out of the trash.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_draft(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.drafts.restore(&id)
+}
+
+/// Deletes a draft in the trash for good.
+#[tauri::command]
+#[specta::specta]
+pub async fn purge_draft(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.drafts.purge(&id)
+}
+
+/// The kept versions of a draft, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_history(state: State<'_, AppState>, id: String) -> IpcResult<Vec<VersionInfo>> {
+    state.drafts.history(&id)
+}
+
+/// Makes an old version current again.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_version(
+    state: State<'_, AppState>,
+    id: String,
+    version: i64,
+) -> IpcResult<OpenedDraft> {
+    state.drafts.restore_version(&id, version)
+}
+
+/// 常用信息.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_profile(state: State<'_, AppState>) -> IpcResult<UnitProfile> {
+    state.drafts.profile()
+}
+
+/// Replaces 常用信息.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_profile(state: State<'_, AppState>, profile: UnitProfile) -> IpcResult<()> {
+    state.drafts.set_profile(&profile)
+}
+
+/// Fills a 附件3/附件4 document from the 附件1 draft `application_id`.
+#[tauri::command]
+#[specta::specta]
+pub async fn prefill_from_application(
+    state: State<'_, AppState>,
+    document: Value,
+    application_id: String,
+) -> IpcResult<Value> {
+    let application = state.drafts.get(&application_id)?.document;
+    crate::prefill::from_application(&document, &application)
+}
+
+/// The PDF of a document for the preview; `draft` stamps 草稿.
+#[tauri::command]
+#[specta::specta]
+pub async fn render_pdf(
+    state: State<'_, AppState>,
+    document: Value,
+    request: PdfRequest,
+) -> IpcResult<PdfData> {
+    let (bytes, draft) = state.pdf(document, request)?;
+    Ok(PdfData {
+        base64: crate::render::base64(&bytes),
+        draft,
+    })
+}
+
+/// Writes the PDF to `path` (chosen in the save dialog). A final export of a
+/// document with errors is refused with `export_refused`.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_pdf(
+    state: State<'_, AppState>,
+    document: Value,
+    request: PdfRequest,
+    path: String,
+) -> IpcResult<ExportDone> {
+    if !path.to_lowercase().ends_with(".pdf") {
+        return Err(IpcError::new(ErrorCode::Io, "导出文件名须以 .pdf 结尾"));
+    }
+    let (bytes, _) = state.pdf(document, request)?;
+    std::fs::write(&path, &bytes)
+        .map_err(|e| IpcError::new(ErrorCode::Io, format!("无法写入 {path}：{e}")))?;
+    Ok(ExportDone {
+        path,
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// The UI has saved everything after a close request: close now.
+#[tauri::command]
+#[specta::specta]
+pub fn close_ready(window: tauri::Window) {
+    crate::finish_close(&window);
+}

@@ -1,0 +1,395 @@
+//! The types that cross IPC, kept apart from the core's domain types where
+//! they differ, and the one error shape of the boundary: `{code, message}`
+//! with a closed set of codes.
+//!
+//! Core types that cross unchanged (`FormKind`, `Finding`, `Sums`, the
+//! document types) derive `specta::Type` behind the core's `specta` feature.
+//! Everything here is mirrored into `ui/src/bindings/commands.ts`.
+
+use gcforms::document::FormKind;
+use gcforms::rules::{Finding, Severity, Sums};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// The closed set of error codes the UI can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The JSON sent is not a document at all (no `form`, wrong version, …).
+    InvalidDocument,
+    /// No draft with that ID (or it is in the trash when it must not be).
+    NotFound,
+    /// A draft ID that is not a plain UUID-like name.
+    InvalidId,
+    /// Reading or writing the draft store failed.
+    Storage,
+    /// The PDF renderer is not part of this build yet.
+    RenderUnavailable,
+    /// The renderer refused or failed.
+    RenderFailed,
+    /// A final export of a document that still has errors.
+    ExportRefused,
+    /// Writing an exported file failed.
+    Io,
+}
+
+/// The one error shape of every command: a stable code and a Chinese message
+/// that can be shown as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct IpcError {
+    /// Stable, for the UI's logic.
+    pub code: ErrorCode,
+    /// For the clerk, in Chinese.
+    pub message: String,
+}
+
+impl IpcError {
+    /// An error with a code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
+impl From<gcforms::input::InputError> for IpcError {
+    fn from(e: gcforms::input::InputError) -> IpcError {
+        IpcError::new(ErrorCode::InvalidDocument, e.to_string())
+    }
+}
+
+/// Result of every fallible command.
+pub type IpcResult<T> = Result<T, IpcError>;
+
+/// Version and policy, for the title bar and the about line.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    /// The app's version.
+    pub version: String,
+    /// The policy's `id`, e.g. `shaoguan-2020`.
+    pub policy_id: String,
+    /// The policy's version.
+    pub policy_version: String,
+    /// The measures the policy implements.
+    pub policy_title: String,
+    /// Where drafts are kept, shown in 常用信息 for the administrator.
+    pub data_dir: String,
+    /// Whether the PDF renderer is in this build.
+    pub render_available: bool,
+    /// Whether drafts keep a version history.
+    pub history_available: bool,
+    /// What the draft store repaired on opening (a damaged database), in
+    /// Chinese, with where the damaged copy was kept; shown once on the home page.
+    pub store_notice: Option<String>,
+}
+
+/// One choice of a catalog: the key stored in JSON and the label shown.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Choice {
+    /// Stored in the document.
+    pub key: String,
+    /// Shown on screen and paper.
+    pub label: String,
+}
+
+/// An inclusive range, for input hints (`min`/`max` attributes): the rules
+/// themselves stay in Rust.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+pub struct Bounds {
+    /// Smallest allowed.
+    pub min: i64,
+    /// Largest allowed.
+    pub max: i64,
+}
+
+/// Everything a form's choices and hints come from, sent by Rust so that the
+/// policy file stays the one source of catalogs and numbers.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Catalogs {
+    /// 服务器类型.
+    pub server_types: Vec<Choice>,
+    /// 网络区域.
+    pub network_zones: Vec<Choice>,
+    /// 操作系统 (without `other`; the UI adds 其他 with a text field).
+    pub operating_systems: Vec<Choice>,
+    /// The key that means 其他 (needs `os_other`).
+    pub os_other_key: String,
+    /// 所属地区.
+    pub jurisdictions: Vec<Choice>,
+    /// 维护单位性质, the three boxes.
+    pub maintainer_natures: Vec<Choice>,
+    /// 备份数据类型.
+    pub backup_data_types: Vec<Choice>,
+    /// 数据副本.
+    pub backup_copies: Vec<Choice>,
+    /// 变更类型.
+    pub change_types: Vec<Choice>,
+    /// 数据处置 kinds of 附件4.
+    pub disposition_kinds: Vec<Choice>,
+    /// 数据盘 minimum (100GB起).
+    pub min_data_disk_gb: i64,
+    /// 默认 N 个月.
+    pub default_retention_months: i64,
+    /// Allowed retention.
+    pub retention_months: Bounds,
+    /// vCPU per host.
+    pub vcpu: Bounds,
+    /// Memory per host.
+    pub memory_gb: Bounds,
+    /// Hosts per row.
+    pub quantity: Bounds,
+    /// 一式N份 per form.
+    pub copies: Vec<FormCopies>,
+}
+
+/// Paper copies of one form.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FormCopies {
+    /// The form.
+    pub form: FormKind,
+    /// 一式N份.
+    pub copies: u32,
+}
+
+/// The paper labels of one form, keyed by path pattern (`hosts[].vcpu`).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FormLabels {
+    /// The form.
+    pub form: FormKind,
+    /// Short name, 「附件1 资源申请表」.
+    pub short_name: String,
+    /// The title printed on paper.
+    pub title: String,
+    /// (path pattern, label) pairs.
+    pub labels: Vec<FieldLabel>,
+}
+
+/// One field's paper label.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FieldLabel {
+    /// Path pattern, e.g. `hosts[].data_disk_gb`.
+    pub path: String,
+    /// Paper label, e.g. `数据盘(GB)`.
+    pub label: String,
+}
+
+/// The fixed text of 附件2, read-only in the editor.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PledgeText {
+    /// The title lines.
+    pub title_lines: Vec<String>,
+    /// The paragraph before the clauses.
+    pub preamble: String,
+    /// The seventeen clauses.
+    pub clauses: Vec<PledgeClause>,
+    /// The closing note (一式两份).
+    pub note: String,
+}
+
+/// One clause of 附件2.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PledgeClause {
+    /// The clause, starting with its number.
+    pub text: String,
+    /// Numbered items under it.
+    pub items: Vec<String>,
+    /// A paragraph after the items.
+    pub after: Option<String>,
+}
+
+/// What the core says about a document, for the editor.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ValidationReport {
+    /// Which form.
+    pub form: FormKind,
+    /// Every finding, sorted by path.
+    pub findings: Vec<Finding>,
+    /// 总计, for forms with host rows.
+    pub totals: Option<Sums>,
+    /// Findings of severity `error`.
+    pub errors: u32,
+    /// Findings of severity `warning`.
+    pub warnings: u32,
+}
+
+impl From<gcforms::Report> for ValidationReport {
+    fn from(r: gcforms::Report) -> ValidationReport {
+        let count = |s| u32::try_from(r.count(s)).unwrap_or(u32::MAX);
+        ValidationReport {
+            form: r.form,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            findings: r.findings,
+            totals: r.totals,
+        }
+    }
+}
+
+/// A draft's status (mirrors the store's `DraftStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStatus {
+    /// 草稿: has errors.
+    Draft,
+    /// 可导出: no errors.
+    Ready,
+    /// 已导出 since the last change.
+    Exported,
+}
+
+/// One line of the draft list (mirrors the store's `DraftSummary`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct DraftSummary {
+    /// The document's `id`.
+    pub id: String,
+    /// Which form.
+    pub form: FormKind,
+    /// Status of the current version.
+    pub status: DraftStatus,
+    /// Errors of the current version.
+    pub errors: u32,
+    /// Warnings of the current version.
+    pub warnings: u32,
+    /// Current version number.
+    pub version: i64,
+    /// A title for the list.
+    pub title: String,
+    /// 单位名称.
+    pub unit_name: String,
+    /// 系统名称 (empty for a pledge).
+    pub system_name: String,
+    /// Host rows (change items for 附件3).
+    pub host_count: u32,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// RFC 3339 when in the trash.
+    pub trashed_at: Option<String>,
+}
+
+/// Which drafts to list (mirrors the store's `ListQuery`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct ListQuery {
+    /// Only this form.
+    pub form: Option<FormKind>,
+    /// Only this status.
+    pub status: Option<DraftStatus>,
+    /// Words that must each occur in 单位名称, 系统名称 or a host name.
+    pub search: Option<String>,
+    /// The trash instead of the live drafts.
+    pub trash: bool,
+}
+
+/// A draft opened in the editor.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct OpenedDraft {
+    /// The list line.
+    pub summary: DraftSummary,
+    /// The document as stored.
+    pub document: serde_json::Value,
+}
+
+/// What a save did (the subset of the store's `SavedDraft` the UI uses).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct SavedDraft {
+    /// The draft's ID.
+    pub id: String,
+    /// Version after the save.
+    pub version: i64,
+    /// Status after the save.
+    pub status: DraftStatus,
+    /// RFC 3339 time of the save.
+    pub updated_at: String,
+    /// False when nothing changed.
+    pub changed: bool,
+}
+
+/// One kept version of a draft (mirrors the store's `VersionInfo`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct VersionInfo {
+    /// Version number.
+    pub version: i64,
+    /// RFC 3339 of the save it holds.
+    pub saved_at: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// The current version.
+    pub current: bool,
+}
+
+/// 常用信息: the unit's usual details, prefilled into new documents (mirrors
+/// the store's `UnitProfile`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct UnitProfile {
+    /// 单位名称.
+    pub unit_name: String,
+    /// 负责人 (signs 附件2).
+    pub unit_leader: String,
+    /// 单位联系人.
+    pub contact_name: String,
+    /// 联系电话.
+    pub contact_phone: String,
+    /// E-mail.
+    pub email: String,
+    /// 所属地区 key.
+    pub jurisdiction: String,
+    /// 主管部门.
+    pub supervisor_unit: String,
+    /// The usual 维护单位.
+    pub maintainer: MaintainerProfile,
+}
+
+/// The usual 维护单位 block.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct MaintainerProfile {
+    /// 维护单位.
+    pub unit_name: String,
+    /// 维护单位性质 key.
+    pub nature: String,
+    /// 维护负责人.
+    pub lead_name: String,
+    /// 联系电话.
+    pub phone: String,
+    /// E-mail.
+    pub email: String,
+}
+
+/// How to render a PDF.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, Type)]
+pub struct PdfRequest {
+    /// Stamp 草稿 on every page (always so while the document has errors).
+    pub draft: bool,
+    /// Print the policy's 一式N份 copies in one file.
+    pub all_copies: bool,
+}
+
+/// A rendered PDF. Base64 keeps it one JSON string over IPC.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PdfData {
+    /// The PDF bytes, base64.
+    pub base64: String,
+    /// Whether it carries the 草稿 watermark.
+    pub draft: bool,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ExportDone {
+    /// The file written.
+    pub path: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}

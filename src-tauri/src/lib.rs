@@ -1,0 +1,255 @@
+//! # gcforms-app — the desktop shell
+//!
+//! A thin Tauri 2 adapter over the `gcforms` core: it registers the IPC
+//! commands ([`commands`]), holds the app state (policy, draft store,
+//! renderer), keeps one instance running, and saves the open draft when the
+//! window closes. The UI is `ui/` (Svelte 5), embedded from `ui/dist`.
+//!
+//! **Invariant:** no rule, number or label is decided here; validation is
+//! the core's, catalogs and labels come from the policy and the core's types.
+
+pub mod commands;
+pub mod core_store;
+pub mod drafts;
+pub mod ipc;
+pub mod prefill;
+pub mod render;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use gcforms::policy::Policy;
+use serde_json::Value;
+use tauri::{Emitter, Manager, Runtime};
+
+use core_store::CoreStore;
+use drafts::DraftStore;
+use ipc::{ErrorCode, IpcError, IpcResult, PdfRequest};
+use render::Renderer;
+
+/// The event the UI answers by saving at once and calling `close_ready`.
+pub const FLUSH_EVENT: &str = "gcforms:flush";
+
+/// How long a close request waits for the UI before saving on its own.
+const CLOSE_GRACE: Duration = Duration::from_millis(1500);
+
+/// Everything the commands share.
+pub struct AppState {
+    /// The policy the rules and catalogs come from.
+    pub policy: &'static Policy,
+    /// The draft store.
+    pub drafts: Box<dyn DraftStore>,
+    /// The PDF renderer.
+    pub renderer: Box<dyn Renderer>,
+    /// What the store repaired when it opened, for the clerk.
+    pub store_notice: Option<String>,
+    /// The last document validated and not saved since: the safety net that
+    /// closing the window saves when the UI cannot.
+    pending: Mutex<Option<Value>>,
+    closing: AtomicBool,
+}
+
+impl AppState {
+    /// State over a draft store and a renderer.
+    pub fn new(
+        policy: &'static Policy,
+        drafts: Box<dyn DraftStore>,
+        renderer: Box<dyn Renderer>,
+    ) -> AppState {
+        AppState {
+            policy,
+            drafts,
+            renderer,
+            store_notice: None,
+            pending: Mutex::new(None),
+            closing: AtomicBool::new(false),
+        }
+    }
+
+    /// The production state: the core's draft store in the user's data
+    /// folder (shared with the `gcforms drafts` command) and the core's renderer.
+    pub fn open() -> IpcResult<AppState> {
+        let policy = Policy::default_shaoguan();
+        let (drafts, notice) = CoreStore::open_default()?;
+        if let Some(n) = &notice {
+            eprintln!("{n}");
+        }
+        let mut state = AppState::new(policy, Box::new(drafts), Box::new(render::CoreRenderer));
+        state.store_notice = notice;
+        Ok(state)
+    }
+
+    fn remember(&self, document: &Value) {
+        // Only drafts can be saved on close; anything without an id is not one.
+        if document.get("id").and_then(Value::as_str).is_some() {
+            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(document.clone());
+        }
+    }
+
+    fn forget(&self, saved: &Value) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if pending.as_ref() == Some(saved) {
+            *pending = None;
+        }
+    }
+
+    /// Saves what the UI validated but had not saved yet.
+    pub fn save_pending(&self) {
+        let doc = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(doc) = doc {
+            let _ = self.drafts.save(&doc);
+        }
+    }
+
+    /// Validates, then renders; a final PDF of a document with errors is
+    /// refused. Returns the bytes and whether they are a draft.
+    fn pdf(&self, document: Value, request: PdfRequest) -> IpcResult<(Vec<u8>, bool)> {
+        let report = gcforms::validate_value(document, self.policy)?;
+        if !request.draft && !report.is_valid() {
+            let n = report.count(gcforms::rules::Severity::Error);
+            return Err(IpcError::new(
+                ErrorCode::ExportRefused,
+                format!("文档还有 {n} 处错误，不能导出正式文本；请先按提示修改，或导出带“草稿”水印的版本。"),
+            ));
+        }
+        let doc = report.document.ok_or_else(|| {
+            IpcError::new(ErrorCode::InvalidDocument, "文档结构无法识别，不能生成 PDF")
+        })?;
+        Ok((
+            self.renderer.render(&doc, self.policy, &request)?,
+            request.draft,
+        ))
+    }
+}
+
+/// The typed command list: drives the invoke handler and the TypeScript
+/// bindings (`ui/src/bindings/commands.ts`).
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use commands::*;
+    // Keep in step with the list in build.rs, which gates each command
+    // behind an `allow-…` permission.
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_info,
+        catalogs,
+        field_labels,
+        pledge_text,
+        validate,
+        new_draft,
+        open_draft,
+        save_draft,
+        list_drafts,
+        duplicate_draft,
+        trash_draft,
+        restore_draft,
+        purge_draft,
+        draft_history,
+        restore_version,
+        get_profile,
+        set_profile,
+        prefill_from_application,
+        render_pdf,
+        export_pdf,
+        close_ready,
+    ])
+}
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_bindings(path: &Path) -> Result<(), String> {
+    specta_builder()
+        .typ::<gcforms::document::Document>()
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from Rust by tauri-specta (scripts/gen-bindings). Do not edit.\n/* eslint-disable */"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Saves what is left and closes the window; safe to call twice.
+pub fn finish_close<R: Runtime>(window: &tauri::Window<R>) {
+    let state = window.state::<AppState>();
+    if state.closing.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    state.save_pending();
+    let _ = window.destroy();
+}
+
+/// Runs the app.
+pub fn run() {
+    let builder = specta_builder();
+    let app = tauri::Builder::default()
+        // First plugin, so a second launch exits before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(|app| {
+            let state = AppState::open().map_err(|e| e.message)?;
+            app.manage(state);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<AppState>().closing.load(Ordering::SeqCst) {
+                    return;
+                }
+                // Give the UI a moment to save its debounced edits, then
+                // save whatever it validated last and close regardless.
+                api.prevent_close();
+                let _ = window.emit(FLUSH_EVENT, ());
+                let w = window.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(CLOSE_GRACE);
+                    finish_close(&w);
+                });
+            }
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("政务云资源申请助手无法启动：{e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed bindings are what the Rust types generate. Run
+    /// `scripts/gen-bindings` after changing a command or an IPC type.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings/commands.ts");
+        if std::env::var_os("GCFORMS_UPDATE_BINDINGS").is_some() {
+            export_bindings(&committed).unwrap();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("commands.ts");
+        export_bindings(&fresh).unwrap();
+        let want = std::fs::read_to_string(&fresh).unwrap();
+        let have = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            want == have,
+            "ui/src/bindings/commands.ts is stale: run scripts/gen-bindings and commit the result"
+        );
+    }
+}

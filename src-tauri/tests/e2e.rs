@@ -1,0 +1,717 @@
+//! End-to-end tests on the real app: tauri-driver + WebKitWebDriver drive the
+//! built `gcforms-app` binary in a real window. `#[ignore]`d because they need
+//! a display, `tauri-driver` and `WebKitWebDriver`: `scripts/e2e` installs
+//! those and runs them under `xvfb-run -a`.
+//!
+//! - `clerk_fills_an_application`: the scenario of issue #5 (fill 附件1, see
+//!   the 100 GB message at the data disk, fix it, add a host and watch 总计,
+//!   close, start again, find every value). Saves screenshots into
+//!   `docs/screenshots/`.
+//! - `figures`: start time, memory and the IPC round trip of validating a
+//!   300-host draft, for `GCFORMS_FIGURES_APP` (default: this app).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// tauri-driver on free ports; stopped with SIGTERM (never SIGKILL: a killed
+/// driver leaves WebKitWebDriver holding its port and the next run hangs).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+impl Driver {
+    fn start(data_home: &Path) -> Driver {
+        let (port, native) = (free_port(), free_port());
+        let driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let child = Command::new(driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            // The app inherits these: its drafts go to a fresh folder.
+            .env("XDG_DATA_HOME", data_home)
+            .env("XDG_CONFIG_HOME", data_home.join("config"))
+            // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
+            // screenshot never returns.
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found: run scripts/e2e (it installs it)");
+        let d = Driver { child, port };
+        let until = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        d
+    }
+
+    async fn session(&self, app: &Path) -> Res<Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": app.to_string_lossy() }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(caps);
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let connect = builder.connect(&url);
+        // A session that cannot start must fail the test, not hang it.
+        Ok(tokio::time::timeout(Duration::from_secs(60), connect).await??)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("GCFORMS_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gcforms-app")))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Polls a JavaScript condition until it is true.
+async fn until(c: &Client, what: &str, js: &str) -> Res<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if c.execute(js, vec![]).await?.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}: {js}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn id(path: &str) -> String {
+    // Mirrors `fieldId` in ui/src/lib/paths.ts.
+    let mut s = String::from("f-");
+    let mut chars = path.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '[' => s.push('-'),
+            ']' => {}
+            '.' => s.push_str("--"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+async fn field(c: &Client, path: &str) -> Res<Element> {
+    Ok(c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id(&id(path)))
+        .await?)
+}
+
+async fn type_into(c: &Client, path: &str, text: &str) -> Res<()> {
+    let el = field(c, path).await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.send_keys(text).await {
+        return Err(format!("typing into {path}: {e}").into());
+    }
+    Ok(())
+}
+
+async fn choose(c: &Client, path: &str, value: &str) -> Res<()> {
+    let el = field(c, path).await?;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.select_by_value(value).await {
+        return Err(format!("choosing {value} in {path}: {e}").into());
+    }
+    Ok(())
+}
+
+async fn click_css(c: &Client, css: &str) -> Res<()> {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await?;
+    // WebDriver scrolls the element to the bottom edge; centring it first keeps
+    // it clear of the sticky editor bar and the findings panel.
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&el)?],
+    )
+    .await?;
+    if let Err(e) = el.click().await {
+        return Err(format!("click on {css}: {e}").into());
+    }
+    Ok(())
+}
+
+async fn value_of(c: &Client, path: &str) -> Res<String> {
+    Ok(field(c, path)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
+}
+
+async fn total(c: &Client, name: &str) -> Res<String> {
+    let js = format!("return document.querySelector('[data-total=\"{name}\"]')?.textContent ?? ''");
+    Ok(c.execute(&js, vec![])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+async fn messages_at(c: &Client, path: &str) -> Res<String> {
+    let js = format!(
+        "return document.getElementById('{}-msg')?.textContent ?? ''",
+        id(path)
+    );
+    Ok(c.execute(&js, vec![])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+async fn screenshot(c: &Client, name: &str) -> Res<()> {
+    // Let the page paint what the DOM holds before the snapshot.
+    let painted = c
+        .execute_async(
+            "const done = arguments[0]; let n = 0; const t = setTimeout(() => done('timeout ' + document.visibilityState), 2000); requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(t); done('painted ' + document.visibilityState); }));",
+            vec![],
+        )
+        .await?;
+    eprintln!("e2e: screenshot {name}: {painted}");
+    let dir = repo().join("docs/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(name), c.screenshot().await?)?;
+    Ok(())
+}
+
+async fn ready(c: &Client) -> Res<()> {
+    until(
+        c,
+        "the app to load",
+        "return document.querySelector('.app[data-ready=\"true\"]') !== null",
+    )
+    .await
+}
+
+async fn saved(c: &Client) -> Res<()> {
+    until(
+        c,
+        "autosave",
+        "return document.getElementById('save-state')?.dataset.state === 'saved'",
+    )
+    .await
+}
+
+/// Text fields of the scenario, with the values the clerk types.
+const TEXT: &[(&str, &str)] = &[
+    ("applicant.unit_name", "韶关市不动产登记中心"),
+    ("applicant.contact_name", "李珺"),
+    ("applicant.contact_phone", "0751-8878123"),
+    ("applicant.email", "lijun@bdc.sg.gov.cn"),
+    ("applicant.application_date", "2026-03-05"),
+    ("applicant.term_start", "2026-04-01"),
+    ("applicant.term_end", "2029-03-31"),
+    ("applicant.system_name", "不动产统一登记信息平台"),
+    ("applicant.project_name", "不动产登记“一网通办”升级改造项目"),
+    ("maintainer.unit_name", "广东粤信数智科技有限公司"),
+    ("maintainer.lead_name", "陈喆"),
+    ("maintainer.phone", "13826321234"),
+    ("maintainer.email", "chenzhe@yuexin-tech.com.cn"),
+    ("hosts[0].name", "bdc-web-01"),
+    ("hosts[0].vcpu", "8"),
+    ("hosts[0].memory_gb", "16"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn clerk_fills_an_application() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let app = app_binary();
+
+    // ---- first run: fill in a 附件1 -------------------------------------------
+    let c = driver.session(&app).await?;
+    eprintln!("e2e: session started");
+    ready(&c).await?;
+    eprintln!("e2e: app ready");
+    screenshot(&c, "home-empty.png").await?;
+    click_css(&c, "button.new-form[data-form=\"application\"]").await?;
+    field(&c, "applicant.unit_name").await?;
+    for (path, text) in TEXT {
+        type_into(&c, path, text).await?;
+    }
+    choose(&c, "applicant.jurisdiction", "city").await?;
+    click_css(
+        &c,
+        "input[name=\"g-maintainer.nature\"][value=\"outsourced\"]",
+    )
+    .await?;
+    choose(&c, "hosts[0].server_type", "vm").await?;
+    choose(&c, "hosts[0].network_zone", "internet").await?;
+    choose(&c, "hosts[0].os", "kylin").await?;
+    type_into(&c, "hosts[0].quantity", "\u{E003}1").await?;
+    click_css(&c, &format!("#{}", id("hosts[0].backup.required"))).await?;
+    click_css(
+        &c,
+        "input[name=\"g-hosts[0].backup.data_types\"][value=\"file\"]",
+    )
+    .await?;
+    click_css(
+        &c,
+        "input[name=\"g-hosts[0].backup.copies\"][value=\"local\"]",
+    )
+    .await?;
+
+    // An 80 GB data disk: the core's message appears at that field.
+    type_into(&c, "hosts[0].data_disk_gb", "80").await?;
+    until(
+        &c,
+        "the data_disk_min message",
+        &format!(
+            "return (document.getElementById('{}-msg')?.textContent ?? '').includes('100')",
+            id("hosts[0].data_disk_gb")
+        ),
+    )
+    .await?;
+    let msg = messages_at(&c, "hosts[0].data_disk_gb").await?;
+    assert!(msg.contains("80") && msg.contains("100GB"), "{msg}");
+    screenshot(&c, "editor-data-disk-error.png").await?;
+    // Clicking the finding in the summary focuses the field.
+    click_css(&c, "button[data-path=\"hosts[0].data_disk_gb\"]").await?;
+    let focused = c
+        .execute("return document.activeElement?.id ?? ''", vec![])
+        .await?;
+    assert_eq!(focused.as_str(), Some(id("hosts[0].data_disk_gb").as_str()));
+
+    // Fixed: the message goes away, and 总计 follows the rows.
+    type_into(&c, "hosts[0].data_disk_gb", "\u{E003}\u{E003}200").await?;
+    until(
+        &c,
+        "the message to go",
+        &format!(
+            "return !document.getElementById('{}-msg')",
+            id("hosts[0].data_disk_gb")
+        ),
+    )
+    .await?;
+    until(
+        &c,
+        "总计 of one host",
+        "return document.querySelector('[data-total=\"storage_gb\"]')?.textContent === '200'",
+    )
+    .await?;
+    assert_eq!(total(&c, "hosts").await?, "1");
+
+    // A second host: Enter in the last row adds it.
+    field(&c, "hosts[0].remarks")
+        .await?
+        .send_keys("\u{E007}")
+        .await?;
+    field(&c, "hosts[1].name").await?;
+    type_into(&c, "hosts[1].name", "bdc-db-01").await?;
+    choose(&c, "hosts[1].server_type", "database").await?;
+    choose(&c, "hosts[1].network_zone", "egov").await?;
+    choose(&c, "hosts[1].os", "uos").await?;
+    type_into(&c, "hosts[1].vcpu", "16").await?;
+    type_into(&c, "hosts[1].memory_gb", "64").await?;
+    type_into(&c, "hosts[1].data_disk_gb", "500").await?;
+    type_into(&c, "hosts[1].quantity", "\u{E003}2").await?;
+    click_css(&c, &format!("#{}", id("hosts[1].backup.required"))).await?;
+    click_css(
+        &c,
+        "input[name=\"g-hosts[1].backup.data_types\"][value=\"database\"]",
+    )
+    .await?;
+    click_css(
+        &c,
+        "input[name=\"g-hosts[1].backup.copies\"][value=\"same_city\"]",
+    )
+    .await?;
+    until(
+        &c,
+        "总计 of three hosts",
+        "return document.querySelector('[data-total=\"hosts\"]')?.textContent === '3'",
+    )
+    .await?;
+    assert_eq!(total(&c, "vcpu").await?, "40");
+    assert_eq!(total(&c, "memory_gb").await?, "144");
+    assert_eq!(total(&c, "storage_gb").await?, "1200");
+    until(
+        &c,
+        "no findings",
+        "return document.querySelector('.findings .ok') !== null",
+    )
+    .await?;
+
+    // TODO(render): once `gcforms::render` is merged, export the PDF here
+    // (click 导出 PDF, answer the save dialog with a path under `data`,
+    // check the file starts with %PDF and `pdftotext` shows 不动产统一登记信息平台).
+
+    saved(&c).await?;
+    screenshot(&c, "editor-application.png").await?;
+    let mut before = Vec::new();
+    for (path, _) in TEXT {
+        before.push(value_of(&c, path).await?);
+    }
+    c.close().await?;
+
+    // ---- second run: the draft is still there, with every value ----------------
+    let c = driver.session(&app).await?;
+    ready(&c).await?;
+    until(
+        &c,
+        "the draft in the list",
+        "return document.querySelector('.draft-table tbody tr') !== null",
+    )
+    .await?;
+    screenshot(&c, "home.png").await?;
+    let row = c
+        .find(Locator::Css(".draft-table tbody tr"))
+        .await?
+        .text()
+        .await?;
+    assert!(row.contains("不动产统一登记信息平台"), "{row}");
+    click_css(&c, ".draft-table tbody tr button.link").await?;
+    field(&c, "applicant.unit_name").await?;
+    for ((path, typed), was) in TEXT.iter().zip(&before) {
+        let now = value_of(&c, path).await?;
+        assert_eq!(&now, was, "{path}");
+        assert_eq!(now, *typed, "{path}");
+    }
+    for (path, want) in [
+        ("hosts[0].data_disk_gb", "200"),
+        ("hosts[0].quantity", "1"),
+        ("hosts[1].name", "bdc-db-01"),
+        ("hosts[1].data_disk_gb", "500"),
+        ("hosts[1].quantity", "2"),
+        ("applicant.jurisdiction", "city"),
+        ("hosts[0].os", "kylin"),
+        ("hosts[1].server_type", "database"),
+    ] {
+        assert_eq!(value_of(&c, path).await?, want, "{path}");
+    }
+    let checked = c
+        .execute(
+            "return [...document.querySelectorAll('input:checked')].map(i => i.name + '=' + i.value).join(' ')",
+            vec![],
+        )
+        .await?;
+    let checked = checked.as_str().unwrap_or("");
+    for want in [
+        "g-maintainer.nature=outsourced",
+        "g-hosts[0].backup.copies=local",
+        "g-hosts[1].backup.data_types=database",
+    ] {
+        assert!(checked.contains(want), "{want} not in {checked}");
+    }
+    assert_eq!(total(&c, "storage_gb").await?, "1200");
+
+    // Deleting a row and Ctrl+Z brings it back.
+    click_css(&c, &format!("#{} .row-actions .danger", id("hosts[1]"))).await?;
+    until(
+        &c,
+        "the row gone",
+        "return document.querySelector('[data-total=\"hosts\"]')?.textContent === '1'",
+    )
+    .await?;
+    c.find(Locator::Id(&id("hosts")))
+        .await?
+        .send_keys("\u{E009}z\u{E000}")
+        .await?;
+    until(
+        &c,
+        "the row back",
+        "return document.querySelector('[data-total=\"hosts\"]')?.textContent === '3'",
+    )
+    .await?;
+    assert_eq!(value_of(&c, "hosts[1].name").await?, "bdc-db-01");
+
+    // Export as final is possible only without errors: make one and see the refusal.
+    type_into(&c, "applicant.email", &"\u{E003}".repeat(40)).await?;
+    until(
+        &c,
+        "an error",
+        "return document.querySelector('.findings li.error') !== null",
+    )
+    .await?;
+    click_css(&c, ".editor-bar button.primary").await?;
+    until(
+        &c,
+        "the refusal",
+        "return document.querySelector('.refuse-list li') !== null",
+    )
+    .await?;
+    screenshot(&c, "export-refused.png").await?;
+    click_css(&c, ".modal footer button.primary").await?;
+    type_into(
+        &c,
+        "applicant.email",
+        "lijun@bdc.sg.gov.cn\u{E009}s\u{E000}",
+    )
+    .await?;
+    until(
+        &c,
+        "no findings",
+        "return document.querySelector('.findings .ok') !== null",
+    )
+    .await?;
+    saved(&c).await?;
+
+    // 附件3 starts from the application: its hosts become the before-values.
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"change\"]").await?;
+    let picker = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(
+            "#pick-original_application_id option:nth-child(2)",
+        ))
+        .await?;
+    let app_id = picker.attr("value").await?.unwrap_or_default();
+    c.find(Locator::Id("pick-original_application_id"))
+        .await?
+        .select_by_value(&app_id)
+        .await?;
+    click_css(&c, ".picker button").await?;
+    until(
+        &c,
+        "the before-values",
+        &format!(
+            "return document.getElementById('{}')?.value === 'bdc-db-01'",
+            id("items[1].before.name")
+        ),
+    )
+    .await?;
+    assert_eq!(value_of(&c, "original_application_id").await?, app_id);
+    assert_eq!(
+        value_of(&c, "applicant.unit_name").await?,
+        "韶关市不动产登记中心"
+    );
+    c.execute("window.scrollTo(0, 0)", vec![]).await?;
+    screenshot(&c, "editor-change.png").await?;
+
+    // 附件2 shows the seventeen clauses; 附件4 its confirmations.
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"security_pledge\"]").await?;
+    until(
+        &c,
+        "the clauses",
+        "return document.querySelectorAll('.clauses > li').length === 17",
+    )
+    .await?;
+    screenshot(&c, "editor-pledge.png").await?;
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, "button.new-form[data-form=\"cancellation\"]").await?;
+    field(&c, "reason").await?;
+    c.execute(
+        "document.querySelector('.confirms').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await?;
+    screenshot(&c, "editor-cancellation.png").await?;
+
+    // 1366×768 at 150 % text: the findings move above the form, nothing overflows.
+    c.set_window_rect(0, 0, 1366, 768).await?;
+    c.execute("document.documentElement.style.fontSize = '22.5px'", vec![])
+        .await?;
+    click_css(&c, ".editor-bar button").await?;
+    click_css(&c, ".draft-table tbody tr:last-child button.link").await?;
+    field(&c, "hosts[0].data_disk_gb").await?;
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await?;
+    assert_eq!(overflow.as_i64(), Some(0), "horizontal overflow at 150 %");
+    screenshot(&c, "editor-150-percent.png").await?;
+    c.close().await?;
+    drop(driver);
+    Ok(())
+}
+
+/// A 300-host 附件1, built from the example's rows.
+fn big_application() -> Value {
+    let text = std::fs::read_to_string(repo().join("examples/application.json")).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let rows = doc["hosts"].as_array().unwrap().clone();
+    let hosts: Vec<Value> = (0..300)
+        .map(|i| {
+            let mut h = rows[i % rows.len()].clone();
+            h["name"] = json!(format!("host-{i:03}"));
+            h
+        })
+        .collect();
+    doc["hosts"] = json!(hosts);
+    doc.as_object_mut().unwrap().remove("totals");
+    doc
+}
+
+/// Sum of `Rss:` and `Pss:` (kB) of a process and all its descendants.
+fn memory_of_tree(root: u32) -> (u64, u64, usize) {
+    let mut pids = vec![root];
+    let mut i = 0;
+    while i < pids.len() {
+        let parent = pids[i];
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|s| s.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            if ppid == Some(parent) && !pids.contains(&pid) {
+                pids.push(pid);
+            }
+        }
+        i += 1;
+    }
+    let (mut rss, mut pss) = (0, 0);
+    for pid in &pids {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        for line in text.lines() {
+            let kb = |l: &str| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            if line.starts_with("Rss:") {
+                rss += kb(line);
+            } else if line.starts_with("Pss:") {
+                pss += kb(line);
+            }
+        }
+    }
+    (rss, pss, pids.len())
+}
+
+/// The app's process: the newest process running the binary.
+fn app_pid(app: &Path) -> Option<u32> {
+    let target = std::fs::canonicalize(app).ok()?;
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).ok().as_ref() == Some(&target))
+        .max()
+}
+
+/// Prints the figures of issue #5 as one JSON line. `GCFORMS_FIGURES_APP`
+/// points at another binary (the empty Tauri app) whose page has a body with
+/// `data-ready` and a command `validate` that takes `{document}`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e --figures"]
+async fn figures() -> Res<()> {
+    let app = std::env::var_os("GCFORMS_FIGURES_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(app_binary);
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let mut starts = Vec::new();
+    let mut last = None;
+    for _ in 0..3 {
+        if let Some(c) = last.take() {
+            let c: Client = c;
+            c.close().await?;
+        }
+        let t = Instant::now();
+        let c = driver.session(&app).await?;
+        until(
+            &c,
+            "ready",
+            "return document.querySelector('[data-ready=\"true\"]') !== null",
+        )
+        .await?;
+        starts.push(t.elapsed().as_millis());
+        last = Some(c);
+    }
+    let c = last.take().unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (rss, pss, procs) = app_pid(&app).map(memory_of_tree).unwrap_or_default();
+    let doc = big_application();
+    let round_trip = c
+        .execute_async(
+            r#"const [doc, done] = arguments;
+               const invoke = window.__TAURI_INTERNALS__.invoke;
+               (async () => {
+                 for (let i = 0; i < 5; i++) await invoke('validate', { document: doc });
+                 const times = [];
+                 for (let i = 0; i < 30; i++) {
+                   const t = performance.now();
+                   await invoke('validate', { document: doc });
+                   times.push(performance.now() - t);
+                 }
+                 times.sort((a, b) => a - b);
+                 done({ median: times[15], p90: times[27], min: times[0] });
+               })().catch(e => done({ error: String(e) }));"#,
+            vec![doc],
+        )
+        .await?;
+    println!(
+        "FIGURES {}",
+        json!({
+            "app": app.display().to_string(),
+            "start_to_interactive_ms": starts,
+            "processes": procs,
+            "rss_mb": rss / 1024,
+            "pss_mb": pss / 1024,
+            "validate_300_hosts_ms": round_trip,
+        })
+    );
+    c.close().await?;
+    drop(driver);
+    Ok(())
+}

@@ -1,0 +1,118 @@
+// The one way the UI reaches Rust. Wraps the generated bindings once:
+// commands that fail reject with a `BackendError` carrying the shell's
+// `{code, message}`; everything else in the UI just awaits. A mock (for the
+// browser without Tauri, and for tests) implements the same interface.
+
+import { commands } from "./bindings/commands";
+import type {
+  AppInfo,
+  Catalogs,
+  DraftSummary,
+  ErrorCode,
+  ExportDone,
+  FormKind,
+  FormLabels,
+  IpcError,
+  Value,
+  ListQuery,
+  OpenedDraft,
+  PdfData,
+  PdfRequest,
+  PledgeText,
+  SavedDraft,
+  UnitProfile,
+  ValidationReport,
+  VersionInfo,
+} from "./bindings/commands";
+
+export type * from "./bindings/commands";
+
+/** A command's `{code, message}` error, thrown. */
+export class BackendError extends Error {
+  constructor(
+    readonly code: ErrorCode | "ipc",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type R<T> = { status: "ok"; data: T } | { status: "error"; error: IpcError };
+
+async function unwrap<T>(p: Promise<R<T>>): Promise<T> {
+  let r: R<T>;
+  try {
+    r = await p;
+  } catch (e) {
+    // Framework failures (ACL denial, bad argument) reject with a string.
+    throw new BackendError("ipc", `内部错误：${String(e)}`);
+  }
+  if (r.status === "error") throw new BackendError(r.error.code, r.error.message);
+  return r.data;
+}
+
+/** Everything the UI asks of Rust. */
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  catalogs(): Promise<Catalogs>;
+  fieldLabels(): Promise<FormLabels[]>;
+  pledgeText(): Promise<PledgeText>;
+  validate(document: Value): Promise<ValidationReport>;
+  newDraft(form: FormKind): Promise<OpenedDraft>;
+  openDraft(id: string): Promise<OpenedDraft>;
+  saveDraft(document: Value): Promise<SavedDraft>;
+  listDrafts(query: ListQuery): Promise<DraftSummary[]>;
+  duplicateDraft(id: string): Promise<OpenedDraft>;
+  trashDraft(id: string): Promise<void>;
+  restoreDraft(id: string): Promise<void>;
+  purgeDraft(id: string): Promise<void>;
+  draftHistory(id: string): Promise<VersionInfo[]>;
+  restoreVersion(id: string, version: number): Promise<OpenedDraft>;
+  getProfile(): Promise<UnitProfile>;
+  setProfile(profile: UnitProfile): Promise<void>;
+  prefillFromApplication(document: Value, applicationId: string): Promise<Value>;
+  renderPdf(document: Value, request: PdfRequest): Promise<PdfData>;
+  exportPdf(document: Value, request: PdfRequest, path: string): Promise<ExportDone>;
+  closeReady(): Promise<void>;
+  /** Runs `f` when the shell asks to save before the window closes. */
+  onFlushRequest(f: () => Promise<void>): Promise<void>;
+  /** The save dialog; null when cancelled. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
+}
+
+export const tauriBackend: Backend = {
+  appInfo: () => commands.appInfo(),
+  catalogs: () => commands.catalogs(),
+  fieldLabels: () => commands.fieldLabels(),
+  pledgeText: () => commands.pledgeText(),
+  validate: (d) => unwrap(commands.validate(d)),
+  newDraft: (f) => unwrap(commands.newDraft(f)),
+  openDraft: (id) => unwrap(commands.openDraft(id)),
+  saveDraft: (d) => unwrap(commands.saveDraft(d)),
+  listDrafts: (q) => unwrap(commands.listDrafts(q)),
+  duplicateDraft: (id) => unwrap(commands.duplicateDraft(id)),
+  trashDraft: (id) => unwrap(commands.trashDraft(id)).then(() => undefined),
+  restoreDraft: (id) => unwrap(commands.restoreDraft(id)).then(() => undefined),
+  purgeDraft: (id) => unwrap(commands.purgeDraft(id)).then(() => undefined),
+  draftHistory: (id) => unwrap(commands.draftHistory(id)),
+  restoreVersion: (id, v) => unwrap(commands.restoreVersion(id, v)),
+  getProfile: () => unwrap(commands.getProfile()),
+  setProfile: (p) => unwrap(commands.setProfile(p)).then(() => undefined),
+  prefillFromApplication: (d, id) => unwrap(commands.prefillFromApplication(d, id)),
+  renderPdf: (d, r) => unwrap(commands.renderPdf(d, r)),
+  exportPdf: (d, r, p) => unwrap(commands.exportPdf(d, r, p)),
+  closeReady: () => commands.closeReady().then(() => undefined),
+  async onFlushRequest(f) {
+    const { listen } = await import("@tauri-apps/api/event");
+    await listen("gcforms:flush", () => void f());
+  },
+  async chooseSavePath(defaultName) {
+    const { save } = await import("@tauri-apps/plugin-dialog");
+    return save({ defaultPath: defaultName, filters: [{ name: "PDF 文件", extensions: ["pdf"] }] });
+  },
+};
+
+/** True inside the Tauri window. */
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
