@@ -293,13 +293,57 @@ pub async fn export_pdf(
     if !path.to_lowercase().ends_with(".pdf") {
         return Err(IpcError::new(ErrorCode::Io, "导出文件名须以 .pdf 结尾"));
     }
+    let id = document
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let final_copy = !request.draft;
     let (bytes, _) = state.pdf(document, request)?;
     std::fs::write(&path, &bytes)
         .map_err(|e| IpcError::new(ErrorCode::Io, format!("无法写入 {path}：{e}")))?;
+    if let (Some(id), true) = (id, final_copy) {
+        // The PDF is written; a failure to log it must not undo that.
+        if let Err(e) = state
+            .drafts
+            .log_pdf_export(&id, std::path::Path::new(&path))
+        {
+            eprintln!("导出记录未能保存：{}", e.message);
+        }
+    }
     Ok(ExportDone {
         path,
         bytes: bytes.len() as u64,
     })
+}
+
+/// Asks where to save an export, with the system's save dialog. End-to-end
+/// tests set `GCFORMS_EXPORT_DIR` to answer without the dialog, which
+/// WebDriver cannot drive. Only the file name of `default_name` is used.
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_export_path(
+    app: tauri::AppHandle,
+    default_name: String,
+) -> IpcResult<Option<String>> {
+    let name = std::path::Path::new(&default_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "导出.pdf".into());
+    if let Some(dir) = std::env::var_os("GCFORMS_EXPORT_DIR") {
+        return Ok(Some(
+            std::path::Path::new(&dir).join(name).display().to_string(),
+        ));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app
+        .dialog()
+        .file()
+        .set_file_name(&name)
+        .add_filter("PDF 文件", &["pdf"])
+        .blocking_save_file();
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
 }
 
 /// The UI has saved everything after a close request: close now.

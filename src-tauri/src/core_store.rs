@@ -42,10 +42,18 @@ impl CoreStore {
         ))
     }
 
-    /// Opens the store in the user's data folder, shared with the CLI.
+    /// Opens the store in the user's data folder (created on first run),
+    /// shared with the CLI.
     pub fn open_default() -> IpcResult<(CoreStore, Option<String>)> {
-        let path = Store::default_path().map_err(storage)?;
-        CoreStore::open(&path)
+        let (store, notice) = Store::open_default().map_err(storage)?;
+        let location = store.path().display().to_string();
+        Ok((
+            CoreStore {
+                store: Mutex::new(store),
+                location,
+            },
+            notice.map(|n| n.to_string()),
+        ))
     }
 
     fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> IpcResult<T> {
@@ -147,5 +155,10 @@ impl DraftStore for CoreStore {
 
     fn location(&self) -> String {
         self.location.clone()
+    }
+
+    fn log_pdf_export(&self, id: &str, path: &Path) -> IpcResult<()> {
+        self.with(|s| s.log_export(id, store::ExportKind::Pdf, path))
+            .map(drop)
     }
 }

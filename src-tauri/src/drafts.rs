@@ -40,6 +40,10 @@ pub trait DraftStore: Send + Sync {
     fn has_history(&self) -> bool;
     /// Where the drafts are, for the administrator.
     fn location(&self) -> String;
+    /// Records a final PDF exported from draft `id` in the export log (with
+    /// the file's SHA-256); the draft's status becomes 已导出 when the PDF is
+    /// of its current version.
+    fn log_pdf_export(&self, id: &str, path: &std::path::Path) -> IpcResult<()>;
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ impl Driver {
             // The app inherits these: its drafts go to a fresh folder.
             .env("XDG_DATA_HOME", data_home)
             .env("XDG_CONFIG_HOME", data_home.join("config"))
+            // Exports are written here instead of asking with a save dialog.
+            .env("GCFORMS_EXPORT_DIR", data_home.join("exports"))
             // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
             // screenshot never returns.
             .stdout(Stdio::null())
@@ -389,9 +391,38 @@ async fn clerk_fills_an_application() -> Res<()> {
     )
     .await?;
 
-    // TODO(render): once `gcforms::render` is merged, export the PDF here
-    // (click 导出 PDF, answer the save dialog with a path under `data`,
-    // check the file starts with %PDF and `pdftotext` shows 不动产统一登记信息平台).
+    // Export the final PDF (the save dialog is answered by GCFORMS_EXPORT_DIR)
+    // and read it back with poppler.
+    let exports = data.path().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    click_css(&c, "header button.primary").await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pdf = loop {
+        let found = std::fs::read_dir(&exports)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "pdf"));
+        if let Some(p) = found.filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)) {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "no PDF was exported");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let bytes = std::fs::read(&pdf)?;
+    assert!(bytes.starts_with(b"%PDF"), "{} is not a PDF", pdf.display());
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()?;
+    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    assert!(
+        text.contains("韶关市不动产登记中心"),
+        "the unit's name is not in the exported PDF"
+    );
+    assert!(
+        text.contains("第1份（共3份）"),
+        "the policy's three copies are not in the exported PDF"
+    );
 
     saved(&c).await?;
     screenshot(&c, "editor-application.png").await?;

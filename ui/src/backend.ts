@@ -106,10 +106,7 @@ export const tauriBackend: Backend = {
     const { listen } = await import("@tauri-apps/api/event");
     await listen("gcforms:flush", () => void f());
   },
-  async chooseSavePath(defaultName) {
-    const { save } = await import("@tauri-apps/plugin-dialog");
-    return save({ defaultPath: defaultName, filters: [{ name: "PDF 文件", extensions: ["pdf"] }] });
-  },
+  chooseSavePath: (defaultName) => unwrap(commands.chooseExportPath(defaultName)),
 };
 
 /** True inside the Tauri window. */

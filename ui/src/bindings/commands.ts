@@ -52,6 +52,12 @@ export const commands = {
 	 *  document with errors is refused with `export_refused`.
 	 */
 	exportPdf: (document: Value, request: PdfRequest, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_pdf", { document, request, path })),
+	/**
+	 *  Asks where to save an export, with the system's save dialog. End-to-end
+	 *  tests set `GCFORMS_EXPORT_DIR` to answer without the dialog, which
+	 *  WebDriver cannot drive. Only the file name of `default_name` is used.
+	 */
+	chooseExportPath: (defaultName: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_export_path", { defaultName })),
 	/**  The UI has saved everything after a close request: close now. */
 	closeReady: () => __TAURI_INVOKE<void>("close_ready"),
 };
