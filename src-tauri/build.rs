@@ -43,6 +43,12 @@ fn gcforms_commands() -> &'static [&'static str] {
         "render_pdf",
         "export_pdf",
         "choose_export_path",
+        "unit_certificate",
+        "issue_unit_key",
+        "import_unit_key",
+        "export_package",
+        "verify_file",
+        "choose_open_path",
         "close_ready",
     ]
 }

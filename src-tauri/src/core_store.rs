@@ -161,4 +161,9 @@ impl DraftStore for CoreStore {
         self.with(|s| s.log_export(id, store::ExportKind::Pdf, path))
             .map(drop)
     }
+
+    fn log_package_export(&self, id: &str, path: &Path) -> IpcResult<()> {
+        self.with(|s| s.log_export(id, store::ExportKind::Package, path))
+            .map(drop)
+    }
 }

@@ -44,6 +44,8 @@ pub trait DraftStore: Send + Sync {
     /// the file's SHA-256); the draft's status becomes 已导出 when the PDF is
     /// of its current version.
     fn log_pdf_export(&self, id: &str, path: &std::path::Path) -> IpcResult<()>;
+    /// Records a submission package holding draft `id` in the export log.
+    fn log_package_export(&self, id: &str, path: &std::path::Path) -> IpcResult<()>;
 }
 
 #[cfg(test)]

@@ -31,6 +31,10 @@ pub enum ErrorCode {
     ExportRefused,
     /// Writing an exported file failed.
     Io,
+    /// No unit key yet, a wrong passphrase, or a key that cannot sign.
+    Key,
+    /// Documents that cannot be packed (errors, or 附件2 missing or for another unit).
+    PackRefused,
 }
 
 /// The one error shape of every command: a stable code and a Chinese message
@@ -392,4 +396,45 @@ pub struct ExportDone {
     pub path: String,
     /// Its size in bytes.
     pub bytes: u64,
+}
+
+/// The unit certificate as 单位证书 shows it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CertificateInfo {
+    /// The unit it names.
+    pub unit: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// First valid day, YYYY-MM-DD.
+    pub not_before: String,
+    /// Last valid day, YYYY-MM-DD.
+    pub not_after: String,
+    /// SHA-256 fingerprint, colon-separated upper-case hex (printed on 附件2).
+    pub fingerprint: String,
+}
+
+/// One check of a verification.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct VerifyLine {
+    /// Whether it passed.
+    pub ok: bool,
+    /// A failure makes the file invalid (otherwise it is a reminder).
+    pub blocking: bool,
+    /// What was checked, in Chinese.
+    pub message: String,
+}
+
+/// The result of 验证.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct VerifyResult {
+    /// No blocking check failed.
+    pub valid: bool,
+    /// A package (else a signed PDF).
+    pub is_package: bool,
+    /// The signing unit, when readable.
+    pub signer: Option<String>,
+    /// The signer's certificate fingerprint.
+    pub fingerprint: Option<String>,
+    /// Everything checked, in order.
+    pub lines: Vec<VerifyLine>,
 }

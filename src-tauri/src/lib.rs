@@ -14,6 +14,7 @@ pub mod drafts;
 pub mod ipc;
 pub mod prefill;
 pub mod render;
+pub mod signing;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +46,8 @@ pub struct AppState {
     pub renderer: Box<dyn Renderer>,
     /// What the store repaired when it opened, for the clerk.
     pub store_notice: Option<String>,
+    /// The unit key files, beside the draft store.
+    pub unit_key: gcforms::sign::UnitKeyFile,
     /// The last document validated and not saved since: the safety net that
     /// closing the window saves when the UI cannot.
     pending: Mutex<Option<Value>>,
@@ -63,6 +66,9 @@ impl AppState {
             drafts,
             renderer,
             store_notice: None,
+            unit_key: gcforms::sign::UnitKeyFile::in_dir(
+                &std::env::temp_dir().join("gcforms-no-key"),
+            ),
             pending: Mutex::new(None),
             closing: AtomicBool::new(false),
         }
@@ -76,8 +82,13 @@ impl AppState {
         if let Some(n) = &notice {
             eprintln!("{n}");
         }
+        let key_dir = std::path::PathBuf::from(drafts.location())
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut state = AppState::new(policy, Box::new(drafts), Box::new(render::CoreRenderer));
         state.store_notice = notice;
+        state.unit_key = gcforms::sign::UnitKeyFile::in_dir(&key_dir);
         Ok(state)
     }
 
@@ -157,6 +168,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         export_pdf,
         choose_export_path,
         close_ready,
+        signing::unit_certificate,
+        signing::issue_unit_key,
+        signing::import_unit_key,
+        signing::export_package,
+        signing::verify_file,
+        signing::choose_open_path,
     ])
 }
 

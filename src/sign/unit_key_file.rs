@@ -1,0 +1,146 @@
+//! The unit's key as the desktop app keeps it: `unit-key.p12` (the private key,
+//! encrypted with the clerk's passphrase, which is never stored) and
+//! `unit-cert.der` (the certificate alone, so subject, validity and
+//! fingerprint show without asking for the passphrase), both in the app's
+//! data folder beside the draft store.
+
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+use super::{CertInfo, SignError, UnitKey};
+
+/// The unit key files in one folder.
+#[derive(Debug, Clone)]
+pub struct UnitKeyFile {
+    dir: PathBuf,
+}
+
+/// Why the unit key files could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyFileError {
+    /// No unit key has been issued or imported yet.
+    Missing,
+    /// Reading or writing the files failed.
+    Io(String),
+    /// The key itself (wrong passphrase, damaged file, unsupported key).
+    Key(String),
+}
+
+impl std::fmt::Display for KeyFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyFileError::Missing => write!(f, "尚未设置单位证书：请先生成或导入单位证书"),
+            KeyFileError::Io(e) => write!(f, "单位证书文件读写失败：{e}"),
+            KeyFileError::Key(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<SignError> for KeyFileError {
+    fn from(e: SignError) -> KeyFileError {
+        KeyFileError::Key(e.to_string())
+    }
+}
+
+impl UnitKeyFile {
+    /// The key files in `dir` (created when a key is saved).
+    pub fn in_dir(dir: &Path) -> UnitKeyFile {
+        UnitKeyFile {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn key_path(&self) -> PathBuf {
+        self.dir.join("unit-key.p12")
+    }
+
+    fn cert_path(&self) -> PathBuf {
+        self.dir.join("unit-cert.der")
+    }
+
+    /// The certificate, when a key has been set; no passphrase needed.
+    pub fn certificate(&self) -> Result<Option<CertInfo>, KeyFileError> {
+        match std::fs::read(self.cert_path()) {
+            Ok(der) => CertInfo::from_der(&der)
+                .map(Some)
+                .map_err(KeyFileError::Key),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(KeyFileError::Io(e.to_string())),
+        }
+    }
+
+    /// Issues a new P-256 key and certificate naming `unit`, saved under `passphrase`.
+    pub fn issue(&self, unit: &str, passphrase: &str) -> Result<CertInfo, KeyFileError> {
+        let key = UnitKey::generate(unit, Utc::now())?;
+        self.save(&key, passphrase)
+    }
+
+    /// Imports a `.p12`/`.pfx` (modern or legacy encryption), re-encrypted with
+    /// modern encryption under the same passphrase.
+    pub fn import(&self, p12: &[u8], passphrase: &str) -> Result<CertInfo, KeyFileError> {
+        let key = UnitKey::from_pkcs12(p12, passphrase)?;
+        self.save(&key, passphrase)
+    }
+
+    /// The key, for signing.
+    pub fn unlock(&self, passphrase: &str) -> Result<UnitKey, KeyFileError> {
+        let bytes = match std::fs::read(self.key_path()) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(KeyFileError::Missing)
+            }
+            Err(e) => return Err(KeyFileError::Io(e.to_string())),
+        };
+        Ok(UnitKey::from_pkcs12(&bytes, passphrase)?)
+    }
+
+    /// Writes both files, each through a temporary file and a rename, so a
+    /// crash never leaves half a key.
+    fn save(&self, key: &UnitKey, passphrase: &str) -> Result<CertInfo, KeyFileError> {
+        let p12 = key.to_pkcs12(passphrase)?;
+        let io = |e: std::io::Error| KeyFileError::Io(e.to_string());
+        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        for (path, bytes) in [
+            (self.key_path(), &p12),
+            (self.cert_path(), &key.certificate().der),
+        ] {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, bytes).map_err(io)?;
+            std::fs::rename(&tmp, &path).map_err(io)?;
+        }
+        Ok(key.certificate().clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_show_unlock_and_refuse_a_wrong_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = UnitKeyFile::in_dir(dir.path());
+        assert_eq!(file.certificate().unwrap(), None);
+        assert_eq!(file.unlock("x").unwrap_err(), KeyFileError::Missing);
+        let cert = file.issue("韶关市不动产登记中心", "pass-1").unwrap();
+        let shown = file.certificate().unwrap().unwrap();
+        assert_eq!(shown.fingerprint, cert.fingerprint);
+        assert_eq!(shown.unit(), "韶关市不动产登记中心");
+        assert_eq!(
+            file.unlock("pass-1").unwrap().fingerprint(),
+            cert.fingerprint
+        );
+        assert!(matches!(file.unlock("wrong"), Err(KeyFileError::Key(_))));
+        let p12 = std::fs::read(dir.path().join("unit-key.p12")).unwrap();
+        assert!(
+            !p12.windows(6).any(|w| w == b"pass-1"),
+            "the passphrase is not stored"
+        );
+        let other = tempfile::tempdir().unwrap();
+        let imported = UnitKeyFile::in_dir(other.path())
+            .import(&p12, "pass-1")
+            .unwrap();
+        assert_eq!(imported.fingerprint, cert.fingerprint);
+    }
+}
