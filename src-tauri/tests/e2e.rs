@@ -137,8 +137,7 @@ async fn until(c: &Client, what: &str, js: &str) -> Res<()> {
 fn id(path: &str) -> String {
     // Mirrors `fieldId` in ui/src/lib/paths.ts.
     let mut s = String::from("f-");
-    let mut chars = path.chars().peekable();
-    while let Some(ch) = chars.next() {
+    for ch in path.chars() {
         match ch {
             '[' => s.push('-'),
             ']' => {}
