@@ -229,6 +229,48 @@ pub fn run() {
 mod tests {
     use super::*;
 
+    /// Every command declared in build.rs (and so permission-gated) is
+    /// granted to the window, and the capability grants nothing broader than
+    /// the dialogs and event listening.
+    #[test]
+    fn capability_grants_exactly_the_app_commands() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build = std::fs::read_to_string(dir.join("build.rs")).unwrap();
+        let list = &build[build.find("&[").unwrap()..build.rfind(']').unwrap()];
+        let declared: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(declared.len(), 21);
+        let cap: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("capabilities/main.json")).unwrap())
+                .unwrap();
+        let granted: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        for d in &declared {
+            assert!(granted.contains(&d.as_str()), "{d} not granted");
+        }
+        let others: Vec<&&str> = granted
+            .iter()
+            .filter(|g| !declared.iter().any(|d| d == *g))
+            .collect();
+        assert_eq!(
+            others,
+            [
+                &"core:event:allow-listen",
+                &"core:event:allow-unlisten",
+                &"dialog:allow-open",
+                &"dialog:allow-save"
+            ]
+        );
+    }
+
     /// The committed bindings are what the Rust types generate. Run
     /// `scripts/gen-bindings` after changing a command or an IPC type.
     #[test]
