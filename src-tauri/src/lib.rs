@@ -179,6 +179,31 @@ pub fn finish_close<R: Runtime>(window: &tauri::Window<R>) {
     let _ = window.destroy();
 }
 
+/// On a small screen (1366×768 at 150 % scaling is 910×512 logical pixels)
+/// the default 1280×720 window would not fit: shrink it to the screen (the
+/// minimum size in tauri.conf.json still holds) and centre it.
+fn fit_to_screen(app: &tauri::App) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    if let Ok(Some(monitor)) = window.current_monitor() {
+        let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+        if size.width < 1320.0 || size.height < 740.0 {
+            let fit = tauri::LogicalSize::new(
+                (size.width * 0.96).min(1280.0),
+                (size.height * 0.92).min(720.0),
+            );
+            let _ = window.set_size(fit);
+            // `center()` would use the size before the resize took effect.
+            let origin = monitor.position().to_logical::<f64>(monitor.scale_factor());
+            let _ = window.set_position(tauri::LogicalPosition::new(
+                origin.x + (size.width - fit.width) / 2.0,
+                origin.y + (size.height - fit.height) / 2.0,
+            ));
+        }
+    }
+}
+
 /// Runs the app.
 pub fn run() {
     let builder = specta_builder();
@@ -197,6 +222,7 @@ pub fn run() {
             let dir = app.path().app_data_dir()?;
             let state = AppState::open(&dir).map_err(|e| e.message)?;
             app.manage(state);
+            fit_to_screen(app);
             Ok(())
         })
         .on_window_event(|window, event| {
