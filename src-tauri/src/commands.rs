@@ -3,7 +3,8 @@
 //! [`DraftStore`](crate::drafts::DraftStore), PDFs a
 //! [`Renderer`](crate::render::Renderer).
 //!
-//! Commands that touch the disk are `async` so they run off the main thread.
+//! Commands that touch the disk or may take a while (validation of a large
+//! document) are `async`, so they run off the main thread.
 
 use gcforms::document::{BackupCopy, BackupDataType, ChangeType, FormKind, MaintainerNature};
 use gcforms::policy::{CatalogEntry, Range, OS_OTHER};
@@ -152,10 +153,11 @@ pub fn pledge_text() -> PledgeText {
 }
 
 /// Validates a document as the clerk types. The last document seen is kept
-/// so that closing the window can still save it (see `lib.rs`).
+/// so that closing the window can still save it (see `lib.rs`). Async so a
+/// large document never holds up the main (window) thread.
 #[tauri::command]
 #[specta::specta]
-pub fn validate(state: State<'_, AppState>, document: Value) -> IpcResult<ValidationReport> {
+pub async fn validate(state: State<'_, AppState>, document: Value) -> IpcResult<ValidationReport> {
     state.remember(&document);
     Ok(gcforms::validate_value(document, state.policy)?.into())
 }

@@ -201,6 +201,31 @@ pub fn finish_close<R: Runtime>(window: &tauri::Window<R>) {
     let _ = window.destroy();
 }
 
+/// On a small screen (1366×768 at 150 % scaling is 910×512 logical pixels)
+/// the default 1280×720 window would not fit: shrink it to the screen (the
+/// minimum size in tauri.conf.json still holds) and centre it.
+fn fit_to_screen(app: &tauri::App) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    if let Ok(Some(monitor)) = window.current_monitor() {
+        let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+        if size.width < 1320.0 || size.height < 740.0 {
+            let fit = tauri::LogicalSize::new(
+                (size.width * 0.96).min(1280.0),
+                (size.height * 0.92).min(720.0),
+            );
+            let _ = window.set_size(fit);
+            // `center()` would use the size before the resize took effect.
+            let origin = monitor.position().to_logical::<f64>(monitor.scale_factor());
+            let _ = window.set_position(tauri::LogicalPosition::new(
+                origin.x + (size.width - fit.width) / 2.0,
+                origin.y + (size.height - fit.height) / 2.0,
+            ));
+        }
+    }
+}
+
 /// Runs the app.
 pub fn run() {
     let builder = specta_builder();
@@ -218,6 +243,7 @@ pub fn run() {
         .setup(|app| {
             let state = AppState::open().map_err(|e| e.message)?;
             app.manage(state);
+            fit_to_screen(app);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -249,6 +275,48 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every command declared in build.rs (and so permission-gated) is
+    /// granted to the window, and the capability grants nothing broader than
+    /// the dialogs and event listening.
+    #[test]
+    fn capability_grants_exactly_the_app_commands() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build = std::fs::read_to_string(dir.join("build.rs")).unwrap();
+        let list = &build[build.find("&[").unwrap()..build.rfind(']').unwrap()];
+        let declared: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        assert_eq!(declared.len(), 21);
+        let cap: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("capabilities/main.json")).unwrap())
+                .unwrap();
+        let granted: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        for d in &declared {
+            assert!(granted.contains(&d.as_str()), "{d} not granted");
+        }
+        let others: Vec<&&str> = granted
+            .iter()
+            .filter(|g| !declared.iter().any(|d| d == *g))
+            .collect();
+        assert_eq!(
+            others,
+            [
+                &"core:event:allow-listen",
+                &"core:event:allow-unlisten",
+                &"dialog:allow-open",
+                &"dialog:allow-save"
+            ]
+        );
+    }
 
     /// The committed bindings are what the Rust types generate. Run
     /// `scripts/gen-bindings` after changing a command or an IPC type.

@@ -7,6 +7,10 @@
 //!   the 100 GB message at the data disk, fix it, add a host and watch 总计,
 //!   close, start again, find every value). Saves screenshots into
 //!   `docs/screenshots/`.
+//! - `close_button_keeps_input`: the app without WebDriver (under WebDriver
+//!   the page dies as soon as the window is asked to close), driven by the
+//!   keyboard through `xdotool`; closed with its close button right after
+//!   typing, it has saved what was typed.
 //! - `figures`: start time, memory and the IPC round trip of validating a
 //!   300-host draft, for `GCFORMS_FIGURES_APP` (default: this app).
 
@@ -76,9 +80,20 @@ impl Driver {
         let mut builder = ClientBuilder::new(connector);
         builder.capabilities(caps);
         let url = format!("http://127.0.0.1:{}", self.port);
-        let connect = builder.connect(&url);
-        // A session that cannot start must fail the test, not hang it.
-        Ok(tokio::time::timeout(Duration::from_secs(60), connect).await??)
+        // tauri-driver listens before WebKitWebDriver does: retry briefly. A
+        // session that cannot start must fail the test, not hang it.
+        let mut tries = 0;
+        loop {
+            match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await? {
+                Ok(c) => return Ok(c),
+                Err(e) if tries < 10 => {
+                    tries += 1;
+                    eprintln!("e2e: session not ready yet ({e}), retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 }
 
@@ -591,7 +606,11 @@ async fn clerk_fills_an_application() -> Res<()> {
     c.execute("document.documentElement.style.fontSize = '22.5px'", vec![])
         .await?;
     click_css(&c, ".editor-bar button").await?;
-    click_css(&c, ".draft-table tbody tr:last-child button.link").await?;
+    click_css(
+        &c,
+        &format!(".draft-table tr[data-id=\"{app_id}\"] button.link"),
+    )
+    .await?;
     field(&c, "hosts[0].data_disk_gb").await?;
     let overflow = c
         .execute(
@@ -601,9 +620,75 @@ async fn clerk_fills_an_application() -> Res<()> {
         .await?;
     assert_eq!(overflow.as_i64(), Some(0), "horizontal overflow at 150 %");
     screenshot(&c, "editor-150-percent.png").await?;
+
     c.close().await?;
     drop(driver);
     Ok(())
+}
+
+/// Runs `xdotool` with `args` on the Xvfb display the test runs in.
+fn xdotool(args: &[&str]) {
+    let ok = Command::new("xdotool")
+        .args(args)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(ok, "xdotool {args:?} failed (apt-get install xdotool)");
+}
+
+#[test]
+#[ignore = "needs a display, xdotool and python3-xlib: run scripts/e2e"]
+fn close_button_keeps_input() {
+    let data = tempfile::tempdir().unwrap();
+    let mut app = Command::new(app_binary())
+        .env("XDG_DATA_HOME", data.path())
+        .spawn()
+        .expect("the app starts");
+    std::thread::sleep(Duration::from_secs(4));
+    // Keyboard only, which also checks the tab order: 首页 → 附件1 新建 (Enter);
+    // in the editor: 返回, 历史版本, 预览, 打印, 导出 PDF, then 单位名称.
+    xdotool(&[
+        "search",
+        "--sync",
+        "--name",
+        "政务云资源申请助手",
+        "windowfocus",
+        "--sync",
+    ]);
+    xdotool(&["key", "Tab", "Tab", "Return"]);
+    std::thread::sleep(Duration::from_millis(1500));
+    xdotool(&["key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+    xdotool(&["type", "--delay", "15", "typed-right-before-close"]);
+    // At once: no debounce has fired yet.
+    let sent = Command::new("/usr/bin/python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/close_window.py"))
+        .arg("政务云资源申请助手")
+        .status()
+        .unwrap();
+    assert!(
+        sent.success(),
+        "close_window.py failed (python3-xlib missing?)"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the app did not close");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Wherever the store keeps drafts under the data folder, the text is there.
+    let mut found = false;
+    let mut stack = vec![data.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let needle = b"typed-right-before-close";
+                found |= bytes.windows(needle.len()).any(|w| w == needle);
+            }
+        }
+    }
+    assert!(found, "what was typed before closing was not saved");
 }
 
 /// A 300-host 附件1, built from the example's rows.

@@ -16,7 +16,8 @@ export const commands = {
 	pledgeText: () => __TAURI_INVOKE<PledgeText>("pledge_text"),
 	/**
 	 *  Validates a document as the clerk types. The last document seen is kept
-	 *  so that closing the window can still save it (see `lib.rs`).
+	 *  so that closing the window can still save it (see `lib.rs`). Async so a
+	 *  large document never holds up the main (window) thread.
 	 */
 	validate: (document: Value) => typedError<ValidationReport, IpcError>(__TAURI_INVOKE("validate", { document })),
 	/**  A new draft of `form`, prefilled from 常用信息. */
