@@ -830,3 +830,93 @@ async fn figures() -> Res<()> {
     drop(driver);
     Ok(())
 }
+
+/// Types into an input found by CSS.
+async fn type_css(c: &Client, css: &str, text: &str) -> Res<()> {
+    let el = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await?;
+    el.send_keys(text).await?;
+    Ok(())
+}
+
+/// 单位证书 → 导出提交包: with an application and its pledge in the store (put
+/// there as the `gcforms drafts import` command would), the clerk issues a
+/// unit key, ticks both drafts, signs and exports; the package verifies.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    // The app's store: $XDG_DATA_HOME/gcforms/drafts.db, as the driver sets it.
+    let store_dir = data.path().join("gcforms");
+    std::fs::create_dir_all(&store_dir)?;
+    {
+        let (store, _) = gcforms::store::Store::open(store_dir.join("drafts.db"))?;
+        for name in ["application", "security_pledge"] {
+            let text = std::fs::read_to_string(repo().join(format!("examples/{name}.json")))?;
+            store.save(&text)?;
+        }
+    }
+    let exports = data.path().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "button.signing-link").await?;
+    type_css(&c, "#k-unit", "韶关市不动产登记中心").await?;
+    type_css(&c, "#k-p1", "e2e-passphrase").await?;
+    type_css(&c, "#k-p2", "e2e-passphrase").await?;
+    click_css(&c, "section[aria-labelledby=cert-h] .row button").await?;
+    until(
+        &c,
+        "the certificate",
+        "return document.querySelector('.fingerprint') !== null",
+    )
+    .await?;
+    let fingerprint = c.find(Locator::Css(".fingerprint")).await?.text().await?;
+    assert_eq!(
+        fingerprint.len(),
+        95,
+        "SHA-256 as colon-separated hex: {fingerprint}"
+    );
+    until(
+        &c,
+        "both drafts",
+        "return document.querySelectorAll('.picks input[type=checkbox]').length === 2",
+    )
+    .await?;
+    for input in c
+        .find_all(Locator::Css(".picks input[type=checkbox]"))
+        .await?
+    {
+        input.click().await?;
+    }
+    type_css(&c, "#p-pass", "e2e-passphrase").await?;
+    screenshot(&c, "signing.png").await?;
+    click_css(&c, "section[aria-labelledby=pkg-h] button.primary").await?;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let package = loop {
+        let found = std::fs::read_dir(&exports)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.to_string_lossy().ends_with(".gcpkg.json"));
+        if let Some(p) = found.filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)) {
+            break p;
+        }
+        assert!(Instant::now() < deadline, "no package was exported");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let bytes = std::fs::read(&package)?;
+    let v = gcforms::package::verify_file_bytes(
+        &bytes,
+        gcforms::policy::Policy::default_shaoguan(),
+        None,
+    )?;
+    assert!(v.valid, "the exported package verifies: {:?}", v.checks);
+    assert_eq!(v.documents.len(), 2);
+    assert_eq!(v.signer.map(|s| s.fingerprint), Some(fingerprint));
+    c.close().await?;
+    Ok(())
+}

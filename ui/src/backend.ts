@@ -6,6 +6,8 @@
 import { commands } from "./bindings/commands";
 import type {
   AppInfo,
+  CertificateInfo,
+  VerifyResult,
   Catalogs,
   DraftSummary,
   ErrorCode,
@@ -78,6 +80,13 @@ export interface Backend {
   onFlushRequest(f: () => Promise<void>): Promise<void>;
   /** The save dialog; null when cancelled. */
   chooseSavePath(defaultName: string): Promise<string | null>;
+  /** 单位证书, 导出提交包, 验证. */
+  unitCertificate(): Promise<CertificateInfo | null>;
+  issueUnitKey(unit: string, passphrase: string): Promise<CertificateInfo>;
+  importUnitKey(path: string, passphrase: string): Promise<CertificateInfo>;
+  exportPackage(ids: string[], passphrase: string, path: string): Promise<ExportDone>;
+  verifyFile(path: string): Promise<VerifyResult>;
+  chooseOpenPath(kind: "p12" | "verify"): Promise<string | null>;
 }
 
 export const tauriBackend: Backend = {
@@ -107,6 +116,12 @@ export const tauriBackend: Backend = {
     await listen("gcforms:flush", () => void f());
   },
   chooseSavePath: (defaultName) => unwrap(commands.chooseExportPath(defaultName)),
+  unitCertificate: () => unwrap(commands.unitCertificate()),
+  issueUnitKey: (u, p) => unwrap(commands.issueUnitKey(u, p)),
+  importUnitKey: (path, p) => unwrap(commands.importUnitKey(path, p)),
+  exportPackage: (ids, p, path) => unwrap(commands.exportPackage(ids, p, path)),
+  verifyFile: (path) => unwrap(commands.verifyFile(path)),
+  chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
 };
 
 /** True inside the Tauri window. */

@@ -4,7 +4,7 @@
 import { tauriBackend, type AppInfo, type Backend, type Catalogs, type FormKind, type FormLabels } from "./backend";
 import { pattern } from "./lib/paths";
 
-export type Route = { view: "home" } | { view: "editor"; id: string };
+export type Route = { view: "home" } | { view: "editor"; id: string } | { view: "signing" };
 
 class AppState {
   backend: Backend = tauriBackend;

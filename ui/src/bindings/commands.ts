@@ -61,6 +61,21 @@ export const commands = {
 	chooseExportPath: (defaultName: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_export_path", { defaultName })),
 	/**  The UI has saved everything after a close request: close now. */
 	closeReady: () => __TAURI_INVOKE<void>("close_ready"),
+	/**  The unit certificate, when one has been issued or imported. */
+	unitCertificate: () => typedError<CertificateInfo | null, IpcError>(__TAURI_INVOKE("unit_certificate")),
+	/**  Issues a unit key pair and certificate naming `unit`. */
+	issueUnitKey: (unit: string, passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("issue_unit_key", { unit, passphrase })),
+	/**  Imports a `.p12`/`.pfx` chosen by the clerk. */
+	importUnitKey: (path: string, passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("import_unit_key", { path, passphrase })),
+	/**
+	 *  Signs the drafts `ids` with the unit key and writes the submission package
+	 *  to `path`; logged in each draft's export log.
+	 */
+	exportPackage: (ids: string[], passphrase: string, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_package", { ids, passphrase, path })),
+	/**  Verifies a package or a signed PDF chosen by the reviewer. */
+	verifyFile: (path: string) => typedError<VerifyResult, IpcError>(__TAURI_INVOKE("verify_file", { path })),
+	/**  Asks which file to open: a key (`p12`) or a file to verify (`verify`). */
+	chooseOpenPath: (kind: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_open_path", { kind })),
 };
 
 /* Types */
@@ -383,6 +398,20 @@ export type Catalogs = {
 	copies: FormCopies[],
 };
 
+/**  The unit certificate as 单位证书 shows it. */
+export type CertificateInfo = {
+	/**  The unit it names. */
+	unit: string,
+	/**  Who issued it. */
+	issuer: string,
+	/**  First valid day, YYYY-MM-DD. */
+	not_before: string,
+	/**  Last valid day, YYYY-MM-DD. */
+	not_after: string,
+	/**  SHA-256 fingerprint, colon-separated upper-case hex (printed on 附件2). */
+	fingerprint: string,
+};
+
 /**
  *  # 资源变更申请表
  *  附件3: a change to hosts granted by an earlier application. Printed 一式三份.
@@ -663,7 +692,11 @@ export type ErrorCode =
 /**  A final export of a document that still has errors. */
 "export_refused" | 
 /**  Writing an exported file failed. */
-"io";
+"io" | 
+/**  No unit key yet, a wrong passphrase, or a key that cannot sign. */
+"key" | 
+/**  Documents that cannot be packed (errors, or 附件2 missing or for another unit). */
+"pack_refused";
 
 /**  What an export wrote. */
 export type ExportDone = {
@@ -1051,6 +1084,30 @@ export type ValidationReport = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  One check of a verification. */
+export type VerifyLine = {
+	/**  Whether it passed. */
+	ok: boolean,
+	/**  A failure makes the file invalid (otherwise it is a reminder). */
+	blocking: boolean,
+	/**  What was checked, in Chinese. */
+	message: string,
+};
+
+/**  The result of 验证. */
+export type VerifyResult = {
+	/**  No blocking check failed. */
+	valid: boolean,
+	/**  A package (else a signed PDF). */
+	is_package: boolean,
+	/**  The signing unit, when readable. */
+	signer: string | null,
+	/**  The signer's certificate fingerprint. */
+	fingerprint: string | null,
+	/**  Everything checked, in order. */
+	lines: VerifyLine[],
+};
 
 /**  One kept version of a draft (mirrors the store's `VersionInfo`). */
 export type VersionInfo = {
