@@ -438,6 +438,21 @@ async fn clerk_fills_an_application() -> Res<()> {
         "the policy's three copies are not in the exported PDF"
     );
 
+    // The preview shows the core's PDF through pdf.js.
+    c.execute(
+        "[...document.querySelectorAll('header.editor-bar button')].find(b => b.textContent.trim() === '预览').click()",
+        vec![],
+    )
+    .await?;
+    until(
+        &c,
+        "the preview's pages",
+        "return document.querySelectorAll('canvas.pdf-page').length >= 2",
+    )
+    .await?;
+    screenshot(&c, "preview.png").await?;
+    click_css(&c, "button[aria-label=\"关闭\"]").await?;
+
     saved(&c).await?;
     screenshot(&c, "editor-application.png").await?;
     let mut before = Vec::new();
