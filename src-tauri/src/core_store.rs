@@ -31,29 +31,22 @@ impl CoreStore {
     /// Opens (or creates) the store at `path`. A repair notice, if any, is
     /// returned for the clerk.
     pub fn open(path: &Path) -> IpcResult<(CoreStore, Option<String>)> {
-        let (store, notice) = Store::open(path).map_err(storage)?;
-        let location = store.path().display().to_string();
-        Ok((
-            CoreStore {
-                store: Mutex::new(store),
-                location,
-            },
-            notice.map(|n| n.to_string()),
-        ))
+        Store::open(path).map(CoreStore::wrap).map_err(storage)
     }
 
     /// Opens the store in the user's data folder (created on first run),
     /// shared with the CLI.
     pub fn open_default() -> IpcResult<(CoreStore, Option<String>)> {
-        let (store, notice) = Store::open_default().map_err(storage)?;
+        Store::open_default().map(CoreStore::wrap).map_err(storage)
+    }
+
+    fn wrap((store, notice): (Store, Option<store::Notice>)) -> (CoreStore, Option<String>) {
         let location = store.path().display().to_string();
-        Ok((
-            CoreStore {
-                store: Mutex::new(store),
-                location,
-            },
-            notice.map(|n| n.to_string()),
-        ))
+        let core = CoreStore {
+            store: Mutex::new(store),
+            location,
+        };
+        (core, notice.map(|n| n.to_string()))
     }
 
     fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> IpcResult<T> {
