@@ -19,28 +19,19 @@ const COLS: [f32; 7] = [0.0, 48.0, 70.0, 92.0, 114.0, 130.0, CONTENT_W];
 
 /// Lays out the whole form.
 pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Policy) {
-    super::title(flow, ink, FORM, &[FORM.title()]);
-    super::applicant(flow, ink, FORM, policy, doc.applicant.as_ref());
-    super::maintainer(flow, ink, FORM, doc.maintainer.as_ref());
-
-    flow.place(&section(ink, "注销申请信息"));
+    let head = super::RequestHead {
+        applicant: doc.applicant.as_ref(),
+        maintainer: doc.maintainer.as_ref(),
+        section: "注销申请信息",
+        original_id: doc.original_application_id.as_deref(),
+        date_label: "系统下线日期",
+        date_key: "offline_date",
+        date: doc.offline_date.as_deref(),
+        reason_label: "注销原因",
+        reason: doc.reason.as_deref(),
+    };
+    super::request_head(flow, ink, FORM, policy, head);
     let l = |t: &str| super::label(ink, t);
-    let v =
-        |name: &str, s: &Option<String>| super::value(ink, &top_field(FORM, name), s.as_deref());
-    flow.place(&super::reference_row(
-        ink,
-        FORM,
-        doc.original_application_id.as_deref(),
-        "系统下线日期",
-        "offline_date",
-        doc.offline_date.as_deref(),
-    ));
-    flow.place(&super::wide_row(
-        l("注销原因"),
-        GRID[1],
-        vec![v("reason", &doc.reason)],
-        12.0,
-    ));
 
     let hosts = doc.hosts();
     let title = section(ink, "注销资源清单");

@@ -10,7 +10,7 @@ use crate::rules::Sums;
 use super::super::fonts::Face;
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
 use super::super::text::{Align, Field, Ink, Para};
-use super::{field, section, top_field, GRID, TABLE_PT};
+use super::{field, section, TABLE_PT};
 
 const FORM: FormKind = FormKind::Change;
 
@@ -22,28 +22,18 @@ const CHANGED_FILL: f32 = 0.9;
 
 /// Lays out the whole form.
 pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
-    super::title(flow, ink, FORM, &[FORM.title()]);
-    super::applicant(flow, ink, FORM, policy, doc.applicant.as_ref());
-    super::maintainer(flow, ink, FORM, doc.maintainer.as_ref());
-
-    flow.place(&section(ink, "变更申请信息"));
-    let l = |t: &str| super::label(ink, t);
-    let v =
-        |name: &str, s: &Option<String>| super::value(ink, &top_field(FORM, name), s.as_deref());
-    flow.place(&super::reference_row(
-        ink,
-        FORM,
-        doc.original_application_id.as_deref(),
-        "期望完成日期",
-        "expected_date",
-        doc.expected_date.as_deref(),
-    ));
-    flow.place(&super::wide_row(
-        l("变更原因"),
-        GRID[1],
-        vec![v("reason", &doc.reason)],
-        12.0,
-    ));
+    let head = super::RequestHead {
+        applicant: doc.applicant.as_ref(),
+        maintainer: doc.maintainer.as_ref(),
+        section: "变更申请信息",
+        original_id: doc.original_application_id.as_deref(),
+        date_label: "期望完成日期",
+        date_key: "expected_date",
+        date: doc.expected_date.as_deref(),
+        reason_label: "变更原因",
+        reason: doc.reason.as_deref(),
+    };
+    super::request_head(flow, ink, FORM, policy, head);
 
     let items = doc.items();
     let first = items

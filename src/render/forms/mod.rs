@@ -152,6 +152,51 @@ pub(super) fn reference_row(
     ])
 }
 
+/// What heads 附件3 and 附件4 below their title and unit blocks: the request
+/// section with 原申请编号, a dated field beside it, and the reason.
+pub(super) struct RequestHead<'a> {
+    pub applicant: Option<&'a Applicant>,
+    pub maintainer: Option<&'a Maintainer>,
+    /// The section header, e.g. 变更申请信息.
+    pub section: &'a str,
+    pub original_id: Option<&'a str>,
+    pub date_label: &'a str,
+    pub date_key: &'a str,
+    pub date: Option<&'a str>,
+    /// 变更原因 or 注销原因; the value is the document's `reason`.
+    pub reason_label: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+/// Title, unit and maintainer blocks, and the request section of 附件3/附件4.
+pub(super) fn request_head(
+    flow: &mut Flow,
+    ink: &Ink,
+    form: FormKind,
+    policy: &Policy,
+    h: RequestHead,
+) {
+    title(flow, ink, form, &[form.title()]);
+    applicant(flow, ink, form, policy, h.applicant);
+    maintainer(flow, ink, form, h.maintainer);
+    flow.place(&section(ink, h.section));
+    flow.place(&reference_row(
+        ink,
+        form,
+        h.original_id,
+        h.date_label,
+        h.date_key,
+        h.date,
+    ));
+    let reason = value(ink, &top_field(form, "reason"), h.reason);
+    flow.place(&wide_row(
+        label(ink, h.reason_label),
+        GRID[1],
+        vec![reason],
+        12.0,
+    ));
+}
+
 /// The 资源使用单位信息 block. `term_required` is false for 附件3/附件4, whose
 /// term is optional; the row is printed either way.
 pub(super) fn applicant(
