@@ -7,7 +7,6 @@ use crate::document::{Cancellation, CancelledHost, DataDisposition, FormKind};
 use crate::policy::Policy;
 use crate::rules::Sums;
 
-use super::super::fonts::Face;
 use super::super::layout::{height, Band, Cell, Flow, CONTENT_W};
 use super::super::text::{Align, Ink};
 use super::{field, section, top_field, BODY_PT, GRID, TABLE_PT};
@@ -91,20 +90,7 @@ fn column_heads(ink: &Ink) -> Band {
         "数量",
         "备注",
     ];
-    let cells = heads
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let p = ink
-                .para(TABLE_PT)
-                .face(Face::Heading)
-                .align(Align::Center)
-                .text(h)
-                .build();
-            Cell::new(COLS[i], COLS[i + 1], p)
-        })
-        .collect();
-    Band::new(cells).min_h(8.0)
+    super::heads_band(ink, &heads, &COLS)
 }
 
 fn host_band(ink: &Ink, i: usize, h: &CancelledHost) -> Band {

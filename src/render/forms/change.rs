@@ -7,7 +7,6 @@ use crate::document::{BackupCopy, BackupDataType, Change, ChangeItem, FormKind, 
 use crate::policy::Policy;
 use crate::rules::Sums;
 
-use super::super::fonts::Face;
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
 use super::super::text::{Align, Field, Ink, Para};
 use super::{field, section, TABLE_PT};
@@ -79,20 +78,7 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
 
 fn column_heads(ink: &Ink) -> Band {
     let heads = ["主机名称", "变更类型", "项目", "变更前", "变更后"];
-    let cells = heads
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let p = ink
-                .para(TABLE_PT)
-                .face(Face::Heading)
-                .align(Align::Center)
-                .text(h)
-                .build();
-            Cell::new(COLS[i], COLS[i + 1], p)
-        })
-        .collect();
-    Band::new(cells).min_h(8.0)
+    super::heads_band(ink, &heads, &COLS)
 }
 
 /// One row per attribute; the host and type cells stay open downwards so

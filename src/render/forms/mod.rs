@@ -152,6 +152,25 @@ pub(super) fn reference_row(
     ])
 }
 
+/// A row of column heads in the heading face, one per pair of neighbouring
+/// `cols` edges (附件3, 附件4).
+pub(super) fn heads_band(ink: &Ink, heads: &[&str], cols: &[f32]) -> Band {
+    let cells = heads
+        .iter()
+        .zip(cols.windows(2))
+        .map(|(h, edge)| {
+            let p = ink
+                .para(TABLE_PT)
+                .face(Face::Heading)
+                .align(Align::Center)
+                .text(h)
+                .build();
+            Cell::new(edge[0], edge[1], p)
+        })
+        .collect();
+    Band::new(cells).min_h(8.0)
+}
+
 /// What heads 附件3 and 附件4 below their title and unit blocks: the request
 /// section with 原申请编号, a dated field beside it, and the reason.
 pub(super) struct RequestHead<'a> {
