@@ -23,7 +23,8 @@
 //! the CLI's).
 
 mod canvas;
-mod fonts;
+mod font_cache;
+pub(crate) mod fonts;
 mod forms;
 mod layout;
 mod text;
@@ -36,7 +37,8 @@ use crate::document::Document;
 use crate::policy::Policy;
 use crate::rules::{Finding, Report, Severity};
 
-pub use fonts::{Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
+pub use font_cache::{common_chars, CACHE_DIR_ENV, COMMON_CHARS};
+pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
 
 use canvas::{font_id, Canvas, PAGE_H};
 use layout::{Flow, CONTENT_W, MARGIN_X};
@@ -147,13 +149,21 @@ impl fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
-/// Renders a document with the system fonts ([`Fonts::shared`]).
+/// Renders a document with the system fonts: the common subsets
+/// ([`Fonts::shared`]), or the full faces ([`Fonts::shared_full`]) when the
+/// document has a character beyond them. Both give the same bytes.
 pub fn render(
     doc: &Document,
     policy: &Policy,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
-    render_with(Fonts::shared()?, doc, policy, options)
+    let fonts = Fonts::shared()?;
+    match render_with(fonts, doc, policy, options) {
+        Err(RenderError::MissingGlyphs(_)) if fonts.coverage() == Coverage::Common => {
+            render_with(Fonts::shared_full()?, doc, policy, options)
+        }
+        done => done,
+    }
 }
 
 /// Renders a validated document: refuses one with errors unless

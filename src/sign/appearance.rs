@@ -3,18 +3,18 @@
 //!
 //! Chinese text is drawn as **glyph outlines** (vector paths taken from a CJK
 //! font with ttf-parser), not as text in an embedded font: no font subsetting
-//! or embedding is needed, the block looks the same in every reader, and any
-//! TrueType/OpenType font works (Noto Sans CJK SC on Debian, 微软雅黑/宋体 on
-//! Windows). The same words are kept as text in the widget's `/Contents`
+//! or embedding is needed and the block looks the same in every reader. The
+//! font is the forms' body face (Noto Serif CJK SC), already loaded by the
+//! renderer. The same words are kept as text in the widget's `/Contents`
 //! (its accessible description) and in the signature dictionary (`/Name`,
 //! `/M`, `/Reason`), where readers show them. Without any CJK font the block
 //! still shows the time and fingerprint in Helvetica and `?` for other text.
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, FixedOffset};
 
 use super::Fingerprint;
+use crate::render::fonts::LoadedFace;
+use crate::render::{Face, Fonts};
 
 /// What the visible signature block says, and where it goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,46 +62,14 @@ impl SignatureAppearance {
 /// Width and height of the default block, in points.
 pub(crate) const BLOCK_SIZE: (f32, f32) = (260.0, 66.0);
 
-/// A CJK font read once per process: its bytes and face index.
-struct FontData {
-    bytes: Vec<u8>,
-    index: u32,
-}
-
-/// Where a CJK font is looked for: `GCFORMS_CJK_FONT` (`PATH` or
-/// `PATH#INDEX`) first, then common system locations.
-const FONT_CANDIDATES: [(&str, u32); 6] = [
-    // Face 2 of the Noto CJK collections is Simplified Chinese.
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("C:\\Windows\\Fonts\\msyh.ttc", 0),
-    ("C:\\Windows\\Fonts\\simsun.ttc", 0),
-];
-
-fn font() -> Option<&'static FontData> {
-    static FONT: OnceLock<Option<FontData>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let from_env = std::env::var("GCFORMS_CJK_FONT").ok().map(|v| {
-            match v
-                .rsplit_once('#')
-                .map(|(p, i)| (p.to_string(), i.parse::<u32>()))
-            {
-                Some((p, Ok(i))) => (p, i),
-                _ => (v, 0),
-            }
-        });
-        from_env
-            .into_iter()
-            .chain(FONT_CANDIDATES.iter().map(|(p, i)| (p.to_string(), *i)))
-            .find_map(|(path, index)| {
-                let bytes = std::fs::read(&path).ok()?;
-                ttf_parser::Face::parse(&bytes, index).ok()?;
-                Some(FontData { bytes, index })
-            })
-    })
-    .as_ref()
+/// The face the block's Chinese text is drawn in: the forms' body face
+/// (宋体), shared with the renderer, so signing reads no font file of its
+/// own; the full face only when the text has a character beyond the common
+/// subset. `None` when no CJK font is installed.
+fn face_for(text: &str) -> Option<&'static LoadedFace> {
+    Fonts::shared_for(Face::Body, text)
+        .ok()
+        .map(|fonts| fonts.face_data(Face::Body))
 }
 
 /// Writes PDF path operators for glyph outlines, scaled and placed.
@@ -218,7 +186,8 @@ pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (V
     let n = lines.len().max(1) as f32;
     let leading = (height - 2.0 * pad) / n;
     let base_size = (leading * 0.72).min(10.0);
-    let face = font().and_then(|f| ttf_parser::Face::parse(&f.bytes, f.index).ok());
+    let face = face_for(&lines.concat())
+        .and_then(|f| ttf_parser::Face::parse(f.bytes(), f.index()).ok());
     out.push_str("q 0 0 0 rg\n");
     let mut helv = false;
     for (i, line) in lines.iter().enumerate() {
@@ -262,5 +231,5 @@ pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (V
 
 /// True when a CJK font was found for drawing Chinese text.
 pub fn cjk_font_available() -> bool {
-    font().is_some()
+    Fonts::shared().is_ok()
 }
