@@ -3,6 +3,7 @@
 
 mod cases;
 mod cli;
+mod fonts;
 mod props;
 mod render;
 mod sign;

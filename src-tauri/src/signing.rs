@@ -158,9 +158,14 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
 }
 
 /// Asks which file to open: a key (`p12`) or a file to verify (`verify`).
+/// End-to-end tests set `GCFORMS_OPEN_FILE` to answer without the dialog,
+/// which WebDriver cannot drive.
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_open_path(app: tauri::AppHandle, kind: String) -> IpcResult<Option<String>> {
+    if let Some(path) = std::env::var_os("GCFORMS_OPEN_FILE") {
+        return Ok(Some(std::path::PathBuf::from(path).display().to_string()));
+    }
     use tauri_plugin_dialog::DialogExt;
     let dialog = app.dialog().file();
     let dialog = match kind.as_str() {

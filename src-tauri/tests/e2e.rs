@@ -54,6 +54,10 @@ impl Driver {
             .env("XDG_CONFIG_HOME", data_home.join("config"))
             // Exports are written here instead of asking with a save dialog.
             .env("GCFORMS_EXPORT_DIR", data_home.join("exports"))
+            // 验证 opens this file instead of asking with an open dialog.
+            .env("GCFORMS_OPEN_FILE", data_home.join("to-verify"))
+            // The common font subsets are cut afresh, as on a new machine.
+            .env("XDG_CACHE_HOME", data_home.join("cache"))
             // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
             // screenshot never returns.
             .stdout(Stdio::null())
@@ -860,9 +864,28 @@ async fn type_css(c: &Client, css: &str, text: &str) -> Res<()> {
     Ok(())
 }
 
+/// Puts `bytes` where the 验证 button's open dialog is answered from
+/// (`GCFORMS_OPEN_FILE`), presses it, and waits for a verdict of `class`
+/// (`pass` or `fail`); the verdict's text and the listed checks.
+async fn verify_in_app(
+    c: &Client,
+    file: &Path,
+    bytes: &[u8],
+    class: &str,
+) -> Res<(String, String)> {
+    std::fs::write(file, bytes)?;
+    click_css(c, "section[aria-labelledby=ver-h] .row button").await?;
+    let script = format!("return document.querySelector('.verdict.{class}') !== null");
+    until(c, "the verdict", &script).await?;
+    let verdict = c.find(Locator::Css(".verdict")).await?.text().await?;
+    let checks = c.find(Locator::Css("ul.checks")).await?.text().await?;
+    Ok((verdict, checks))
+}
+
 /// 单位证书 → 导出提交包: with an application and its pledge in the store (put
 /// there as the `gcforms drafts import` command would), the clerk issues a
-/// unit key, ticks both drafts, signs and exports; the package verifies.
+/// unit key, ticks both drafts, signs and exports; the package verifies, in
+/// the 验证 view too, and the view calls a tampered copy invalid.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
 async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
@@ -934,7 +957,28 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     )?;
     assert!(v.valid, "the exported package verifies: {:?}", v.checks);
     assert_eq!(v.documents.len(), 2);
-    assert_eq!(v.signer.map(|s| s.fingerprint), Some(fingerprint));
+    assert_eq!(v.signer.map(|s| s.fingerprint), Some(fingerprint.clone()));
+
+    // 验证: the package as exported is valid, with its signer…
+    let to_verify = data.path().join("to-verify");
+    let (verdict, checks) = verify_in_app(&c, &to_verify, &bytes, "pass").await?;
+    assert!(verdict.contains("有效"), "{verdict}");
+    assert!(verdict.contains("韶关市不动产登记中心"), "{verdict}");
+    assert!(
+        checks.contains(&fingerprint),
+        "names the certificate: {checks}"
+    );
+    // …and one changed figure in the signed data makes it invalid, in words.
+    let mut tampered: serde_json::Value = serde_json::from_slice(&bytes)?;
+    let vcpu = &mut tampered["documents"][0]["data"]["hosts"][1]["vcpu"];
+    assert_eq!(*vcpu, json!(16), "the example's second host has 16 cores");
+    *vcpu = json!(32);
+    let tampered = serde_json::to_vec(&tampered)?;
+    let (verdict, _) = verify_in_app(&c, &to_verify, &tampered, "fail").await?;
+    assert!(verdict.contains("无效"), "{verdict}");
+    let failed = c.find_all(Locator::Css("ul.checks li.fail")).await?;
+    assert!(!failed.is_empty(), "the failed check is listed");
+    screenshot(&c, "verify.png").await?;
     c.close().await?;
     Ok(())
 }

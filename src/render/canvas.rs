@@ -1,5 +1,5 @@
-//! Drawing on an A4 page in millimetres from the top-left corner, turned into
-//! printpdf operations (points from the bottom-left corner).
+//! Drawing on an A4 page in millimetres from the top-left corner, written as
+//! PDF content-stream operators (points from the bottom-left corner).
 //!
 //! Only what the forms need: text runs in the two faces, hairlines, grey
 //! fills, check boxes as vector squares with a vector tick (no CJK font has
@@ -7,14 +7,10 @@
 //! diagonal 草稿 watermark.
 
 use std::collections::HashSet;
-
-use printpdf::{
-    Codepoint, Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, Greyscale, Line,
-    LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem, TextMatrix,
-    WindingOrder,
-};
+use std::fmt::Write as _;
 
 use super::fonts::Face;
+use super::pdf::num;
 use super::text::{Kind, Line as TextLine, ASCENT_EM, MM_PER_PT};
 
 /// A4 width in mm.
@@ -23,43 +19,50 @@ pub(crate) const PAGE_W: f32 = 210.0;
 pub(crate) const PAGE_H: f32 = 297.0;
 
 /// The resource name of each face; also the subset tag, so it is six capitals.
-pub(crate) fn font_id(face: Face) -> FontId {
-    FontId(
-        match face {
-            Face::Body => "GCFSON",
-            Face::Heading => "GCFHEI",
-        }
-        .to_string(),
-    )
+pub(crate) fn font_id(face: Face) -> &'static str {
+    match face {
+        Face::Body => "GCFSON",
+        Face::Heading => "GCFHEI",
+    }
 }
 
 /// Millimetres to points, rounded to 0.01 pt (finer than any printer; keeps
 /// the numbers in the file short).
-fn pt(mm: f32) -> Pt {
-    Pt((mm / MM_PER_PT * 100.0).round() / 100.0)
+fn pt(mm: f32) -> f32 {
+    (mm / MM_PER_PT * 100.0).round() / 100.0
 }
 
-fn point(x: f32, y: f32) -> Point {
-    Point {
-        x: pt(x),
-        y: pt(PAGE_H - y),
+/// A point from the top-left in mm, as `x y` in points from the bottom-left.
+fn point(x: f32, y: f32) -> String {
+    format!("{} {}", num(pt(x)), num(pt(PAGE_H - y)))
+}
+
+/// Appends a path through `points`: `m`, then `l` for each further point.
+fn path(out: &mut String, points: &[(f32, f32)]) {
+    for (i, &(x, y)) in points.iter().enumerate() {
+        let op = if i == 0 { 'm' } else { 'l' };
+        let _ = writeln!(out, "{} {op}", point(x, y));
     }
 }
 
-fn grey(level: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: level,
-        icc_profile: None,
-    })
+/// Glyph codes as a PDF hex string, two bytes each (`Identity-H`).
+fn hex_codes(codes: &[u16]) -> String {
+    let mut out = String::with_capacity(codes.len() * 4 + 2);
+    out.push('<');
+    for code in codes {
+        let _ = write!(out, "{code:04X}");
+    }
+    out.push('>');
+    out
 }
 
-/// The operations of one page: graphics first, then all text in one text
+/// The operators of one page: graphics first, then all text in one text
 /// object (one `BT … ET`, the font set only when it changes), which keeps
-/// files small and serializing fast. Text is drawn over rules and fills.
+/// files small and writing fast. Text is drawn over rules and fills.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Canvas {
-    ops: Vec<Op>,
-    text: Vec<Op>,
+    ops: String,
+    text: String,
     font: Option<(Face, f32)>,
     /// Current line width, set only when it changes.
     width: Option<f32>,
@@ -68,12 +71,12 @@ pub(crate) struct Canvas {
 }
 
 impl Canvas {
-    /// The page's operations.
-    pub fn into_ops(mut self) -> Vec<Op> {
+    /// The page's content stream.
+    pub fn into_content(mut self) -> String {
         if !self.text.is_empty() {
-            self.ops.push(Op::StartTextSection);
-            self.ops.append(&mut self.text);
-            self.ops.push(Op::EndTextSection);
+            self.ops.push_str("BT\n");
+            self.ops.push_str(&self.text);
+            self.ops.push_str("ET\n");
         }
         self.ops
     }
@@ -85,95 +88,54 @@ impl Canvas {
             return;
         }
         self.set_width(width);
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    LinePoint {
-                        p: point(x1, y1),
-                        bezier: false,
-                    },
-                    LinePoint {
-                        p: point(x2, y2),
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
+        path(&mut self.ops, &[(x1, y1), (x2, y2)]);
+        self.ops.push_str("S\n");
     }
 
     fn set_width(&mut self, width: f32) {
         if self.width != Some(width) {
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+            let _ = writeln!(self.ops, "{} w", num(width));
             self.width = Some(width);
         }
     }
 
     /// A filled rectangle in grey `level` (0 black, 1 white).
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, level: f32) {
-        let corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)];
-        self.ops.push(Op::SetFillColor { col: grey(level) });
-        self.ops.push(Op::DrawPolygon {
-            polygon: Polygon {
-                rings: vec![PolygonRing {
-                    points: corners
-                        .iter()
-                        .map(|&(x, y)| LinePoint {
-                            p: point(x, y),
-                            bezier: false,
-                        })
-                        .collect(),
-                }],
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        });
-        self.ops.push(Op::SetFillColor { col: grey(0.0) });
+        let _ = writeln!(self.ops, "{} g", num(level));
+        path(
+            &mut self.ops,
+            &[(x, y), (x + w, y), (x + w, y + h), (x, y + h)],
+        );
+        self.ops.push_str("h\nf\n0 g\n");
     }
 
-    /// A run of glyphs of one face with its baseline at `y`. Glyph ids are
-    /// given, not text, so serializing does not look characters up again;
-    /// each glyph carries its character for the ToUnicode map (copy and
-    /// search in PDF readers).
-    pub fn glyphs(&mut self, x: f32, baseline: f32, face: Face, size: f32, run: &[(u16, char)]) {
-        if run.is_empty() {
+    /// A run of glyphs of one face with its baseline at `y`, given by their
+    /// PDF codes (looked up once, when the text was measured).
+    pub fn glyphs(&mut self, x: f32, baseline: f32, face: Face, size: f32, codes: &[u16]) {
+        if codes.is_empty() {
             return;
         }
-        let glyphs = run
-            .iter()
-            .map(|&(gid, c)| Codepoint::with_cid(gid, 0.0, c.to_string()))
-            .collect();
         if self.font != Some((face, size)) {
-            self.text.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id(face)),
-                size: Pt(size),
-            });
+            let _ = writeln!(self.text, "/{} {} Tf", font_id(face), num(size));
             self.font = Some((face, size));
         }
-        self.text.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(pt(x), pt(PAGE_H - baseline)),
-        });
-        self.text.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
+        let _ = writeln!(
+            self.text,
+            "1 0 0 1 {} Tm\n{} Tj",
+            point(x, baseline),
+            hex_codes(codes)
+        );
     }
 
     /// A check box of side `side` mm with its bottom-left at (`x`, `bottom`).
     pub fn check_box(&mut self, x: f32, bottom: f32, side: f32, checked: bool) {
         let top = bottom - side;
         self.set_width(0.6);
-        self.ops.push(Op::DrawLine {
-            line: Line {
-                points: [(x, top), (x + side, top), (x + side, bottom), (x, bottom)]
-                    .iter()
-                    .map(|&(x, y)| LinePoint {
-                        p: point(x, y),
-                        bezier: false,
-                    })
-                    .collect(),
-                is_closed: true,
-            },
-        });
+        path(
+            &mut self.ops,
+            &[(x, top), (x + side, top), (x + side, bottom), (x, bottom)],
+        );
+        self.ops.push_str("h\nS\n");
         if checked {
             // A tick drawn as two strokes, slightly larger than the box like a
             // hand-made mark, so it reads at a glance.
@@ -183,18 +145,8 @@ impl Canvas {
                 (x + side * 1.05, top - side * 0.15),
             ];
             self.set_width(1.3);
-            self.ops.push(Op::DrawLine {
-                line: Line {
-                    points: pts
-                        .iter()
-                        .map(|&(x, y)| LinePoint {
-                            p: point(x, y),
-                            bezier: false,
-                        })
-                        .collect(),
-                    is_closed: false,
-                },
-            });
+            path(&mut self.ops, &pts);
+            self.ops.push_str("S\n");
         }
     }
 
@@ -202,21 +154,21 @@ impl Canvas {
     pub fn text_line(&mut self, line: &TextLine, x: f32, top: f32, size: f32, line_h: f32) {
         let em = size * MM_PER_PT;
         let baseline = top + (line_h - em) / 2.0 + ASCENT_EM * em;
-        let mut run: Vec<(u16, char)> = Vec::new();
+        let mut run: Vec<u16> = Vec::new();
         let mut run_x = x;
         let mut run_face = Face::Body;
         let mut cx = x;
         let mut underline_from: Option<f32> = None;
         for a in &line.atoms {
             match a.kind {
-                Kind::Glyph(c) | Kind::Space(c) => {
+                Kind::Glyph(_) | Kind::Space(_) => {
                     if run.is_empty() || run_face != a.face {
                         self.glyphs(run_x, baseline, run_face, size, &run);
                         run.clear();
                         run_x = cx;
                         run_face = a.face;
                     }
-                    run.push((a.gid, c));
+                    run.push(a.code);
                 }
                 Kind::Box(checked) => {
                     self.glyphs(run_x, baseline, run_face, size, &run);
@@ -250,38 +202,30 @@ impl Canvas {
         self.line(x1, y, x2, y, 0.5);
     }
 
-    /// The diagonal 草稿 watermark across the page: drawn over the content,
-    /// translucent (graphics state [`DRAFT_GS`]), so no table hides it and it
-    /// hides no text.
-    pub fn watermark(&mut self, text: &str) {
+    /// The diagonal 草稿 watermark across the page, given by the heading
+    /// face's codes of its full-width characters: drawn over the content,
+    /// translucent (graphics state [`DRAFT_GS`]), so no table hides it and
+    /// it hides no text.
+    pub fn watermark(&mut self, codes: &[u16]) {
         let size: f32 = 150.0;
         let angle = 55.0_f32.to_radians();
         let (sin, cos) = angle.sin_cos();
-        let chars = text.chars().count() as f32;
-        let len = chars * size * MM_PER_PT;
+        let len = codes.len() as f32 * size * MM_PER_PT;
         // Centre the run on the page centre along the diagonal.
         let (cx, cy) = (PAGE_W / 2.0, PAGE_H / 2.0);
         let half_h = 0.38 * size * MM_PER_PT;
         let x = cx - cos * len / 2.0 + sin * half_h;
         let y_up = (PAGE_H - cy) - sin * len / 2.0 - cos * half_h;
-        self.ops.push(Op::SaveGraphicsState);
-        self.ops.push(Op::LoadGraphicsState {
-            gs: ExtendedGraphicsStateId(DRAFT_GS.to_string()),
-        });
-        self.ops.push(Op::SetFillColor { col: grey(0.45) });
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(font_id(Face::Heading)),
-            size: Pt(size),
-        });
-        self.ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Raw([cos, sin, -sin, cos, pt(x).0, pt(y_up).0]),
-        });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_string())],
-        });
-        self.ops.push(Op::EndTextSection);
-        self.ops.push(Op::RestoreGraphicsState);
+        let _ = writeln!(
+            self.ops,
+            "q\n/{DRAFT_GS} gs\n0.45 g\nBT\n/{} {} Tf\n{cos:.4} {sin:.4} {:.4} {cos:.4} {} {} Tm\n{} Tj\nET\nQ",
+            font_id(Face::Heading),
+            num(size),
+            -sin,
+            num(pt(x)),
+            num(pt(y_up)),
+            hex_codes(codes)
+        );
     }
 }
 
@@ -289,9 +233,4 @@ impl Canvas {
 pub(crate) const DRAFT_GS: &str = "GSDRAFT";
 
 /// The watermark's graphics state: fill at a quarter opacity.
-pub(crate) fn draft_state() -> (ExtendedGraphicsStateId, ExtendedGraphicsState) {
-    (
-        ExtendedGraphicsStateId(DRAFT_GS.to_string()),
-        ExtendedGraphicsState::default().with_current_fill_alpha(0.25),
-    )
-}
+pub(crate) const DRAFT_STATE: &str = "<</Type/ExtGState/ca 0.25>>";

@@ -2,10 +2,13 @@
 //! cache folder (`$XDG_CACHE_HOME/gcforms/fonts/`, or `GCFORMS_CACHE_DIR`).
 //!
 //! A subset holds the glyphs of [`COMMON_CHARS`] (`assets/fonts/common-chars.txt`:
-//! GB 2312 and every character of the forms' fixed text), in the full face's
-//! glyph order, with its advances, `cmap`, `name` and metrics. It is about a
-//! tenth of the collection it comes from, which is what makes a command that
-//! prints fast: reading and parsing the full collections took most of its time.
+//! GB 2312 and every character of the forms' fixed text) and of every other
+//! character this user has printed (people's names often go beyond GB
+//! 2312: a render that meets one uses the full faces once and adds it to the
+//! subsets, [`super::Fonts::learn`]). Glyphs keep the full face's order,
+//! advances and CIDs. A subset is about a twentieth of the collection it comes
+//! from, which is what makes a command that prints fast: reading the full
+//! collections took most of its time.
 //!
 //! An entry's name records the source file's size and modification time and a
 //! digest of the character list, so a font package upgrade or a new list
@@ -22,13 +25,13 @@ use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
-use super::fonts::{read_shared, LoadedFace};
+use super::fonts::{glyph_of, read_shared, LoadedFace};
 use super::RenderError;
 
 /// Environment variable naming the cache folder (tests, portable installs).
 pub const CACHE_DIR_ENV: &str = "GCFORMS_CACHE_DIR";
 
-/// The characters a common subset holds (whitespace in the file is layout).
+/// The characters every common subset holds (whitespace in the file is layout).
 pub const COMMON_CHARS: &str = include_str!("../../assets/fonts/common-chars.txt");
 
 /// Bumped when the way subsets are cut changes, so old entries are not used.
@@ -43,8 +46,9 @@ pub fn common_chars() -> impl Iterator<Item = char> {
         .chain([' ', '\u{3000}'])
 }
 
-/// The folder of the font cache, if the platform has a cache folder.
-fn cache_dir() -> Option<PathBuf> {
+/// The folder of the font cache: `$GCFORMS_CACHE_DIR/fonts`, else the
+/// platform's per-user cache folder; `None` when there is neither.
+pub fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(CACHE_DIR_ENV) {
         return Some(PathBuf::from(dir).join("fonts"));
     }
@@ -60,9 +64,9 @@ fn entry_prefix(source: &Path, index: u32) -> String {
     format!("{stem}-{index}-")
 }
 
-/// The entry for face `index` of `source` as the file is now, or `None` when
-/// the file cannot be examined.
-fn entry_path(source: &Path, index: u32) -> Option<PathBuf> {
+/// The entry in `dir` for face `index` of `source` as the file is now, or
+/// `None` when the file cannot be examined.
+fn entry_path(dir: &Path, source: &Path, index: u32) -> Option<PathBuf> {
     let meta = std::fs::metadata(source).ok()?;
     let modified = meta
         .modified()
@@ -77,7 +81,7 @@ fn entry_path(source: &Path, index: u32) -> Option<PathBuf> {
         modified.subsec_nanos(),
         list_digest(),
     );
-    Some(cache_dir()?.join(name))
+    Some(dir.join(name))
 }
 
 /// FNV-1a over the character list and [`SUBSET_FORMAT`]: entries cut from
@@ -92,18 +96,22 @@ fn list_digest() -> u64 {
     hash
 }
 
-/// The cached subset of face `index` of `source`, if there is one.
-pub(crate) fn load(source: &Path, index: u32) -> Option<Arc<[u8]>> {
-    read_shared(&entry_path(source, index)?).ok()
+/// The subset of face `index` of `source` cached in `dir`, if there is one.
+pub(crate) fn load(dir: &Path, source: &Path, index: u32) -> Option<Arc<Vec<u8>>> {
+    read_shared(&entry_path(dir, source, index)?).ok()
 }
 
-/// Cuts the common subset from a full face.
-pub(crate) fn build(face: &LoadedFace) -> Result<Arc<[u8]>, RenderError> {
+/// Cuts from a full face the subset of [`common_chars`] and `extra`.
+pub(crate) fn build(face: &LoadedFace, extra: &[char]) -> Result<Arc<Vec<u8>>, RenderError> {
     let failed = |e: &dyn std::fmt::Display| {
         RenderError::FontUnavailable(format!("无法生成常用字子集：{e}"))
     };
+    let parsed = face.parsed().ok_or_else(|| failed(&"字体无法解析"))?;
     // Ascending glyph ids keep the full face's glyph order in the subset.
-    let mut glyphs: Vec<u16> = common_chars().filter_map(|c| face.glyph(c)).collect();
+    let mut glyphs: Vec<u16> = common_chars()
+        .chain(extra.iter().copied())
+        .filter_map(|c| glyph_of(&parsed, c).map(|g| g.gid))
+        .collect();
     glyphs.push(0);
     glyphs.sort_unstable();
     glyphs.dedup();
@@ -120,16 +128,13 @@ pub(crate) fn build(face: &LoadedFace) -> Result<Arc<[u8]>, RenderError> {
         CmapTarget::Unicode,
     )
     .map_err(|e| failed(&e))?;
-    Ok(Arc::from(bytes))
+    Ok(Arc::new(bytes))
 }
 
-/// Keeps `subset` as the entry of face `index` of `source` and removes older
+/// Keeps `subset` in `dir` as the entry of face `index` of `source` and removes older
 /// entries of that face. Failures are ignored: the next process cuts it again.
-pub(crate) fn store(source: &Path, index: u32, subset: &[u8]) {
-    let Some(path) = entry_path(source, index) else {
-        return;
-    };
-    let Some(dir) = path.parent() else {
+pub(crate) fn store(dir: &Path, source: &Path, index: u32, subset: &[u8]) {
+    let Some(path) = entry_path(dir, source, index) else {
         return;
     };
     if std::fs::create_dir_all(dir).is_err() {
@@ -157,7 +162,10 @@ fn remove_stale(dir: &Path, prefix: &str, keep: &Path) {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if path != keep && name.starts_with(prefix) && (name.ends_with(".otf") || name.ends_with(".tmp")) {
+        if path != keep
+            && name.starts_with(prefix)
+            && (name.ends_with(".otf") || name.ends_with(".tmp"))
+        {
             let _ = std::fs::remove_file(path);
         }
     }

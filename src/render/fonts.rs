@@ -8,23 +8,20 @@
 //! The system collections are large (46 MB for the two), and a command-line
 //! process that reads them whole spends most of its time doing so. So each
 //! face comes in two coverages ([`Coverage`]): the **common** subset — the
-//! characters of GB 2312 plus every character of the forms' fixed text, about
-//! 3 MB, cached per user by [`super::font_cache`] — and the **full** face. A
-//! render tries the common fonts and takes the full ones only when the
-//! document has a character beyond them ([`super::render`]); the subset keeps
-//! the full face's glyph order, outlines and advances, so the PDF is the same
-//! byte for byte whichever was used.
+//! characters of GB 2312, the forms' fixed text and whatever else this user
+//! has printed, about 2–3 MB a face, cached per user by [`super::font_cache`]
+//! — and the **full** face. A render tries the common fonts and takes the
+//! full ones only when the document has a character beyond them, which it
+//! then adds to the subsets ([`super::render`], [`Fonts::learn`]). A subset
+//! keeps the full face's glyph order, CIDs, outlines and advances, so the
+//! PDF is the same byte for byte whichever was used.
 //!
-//! Faces are parsed once per process ([`Fonts::shared`], [`Fonts::shared_full`]);
-//! a render only clones the parsed face (cheap: the bytes are shared, never
-//! copied).
+//! Fonts are read once per process ([`Fonts::shared`], [`Fonts::shared_full`])
+//! and never copied; a render looks glyphs up with ttf-parser, which reads
+//! the tables in place.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-
-use printpdf::{AzulParsedFont, ParsedFont};
-use rust_fontconfig::FontBytes;
 
 use super::font_cache;
 use super::RenderError;
@@ -71,47 +68,71 @@ pub enum Face {
 /// Which characters a set of [`Fonts`] holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coverage {
-    /// The common subset: GB 2312 and the forms' fixed text.
+    /// The common subset: GB 2312, the forms' fixed text and the
+    /// characters this user has printed.
     Common,
     /// Every character of the installed faces.
     Full,
 }
 
-/// One parsed face and the bytes it was parsed from.
+/// A glyph as the renderer uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Glyph {
+    /// The glyph's index in the face.
+    pub gid: u16,
+    /// Its CID: the code the PDF shows it by (CID-keyed CFF keeps the CIDs
+    /// of the original font in every subset).
+    pub cid: u16,
+    /// Horizontal advance in em.
+    pub advance: f32,
+}
+
+/// One face: the font file's bytes and which face of it to use.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFace {
-    parsed: ParsedFont,
-    bytes: Arc<[u8]>,
+    bytes: Arc<Vec<u8>>,
     index: u32,
+    postscript_name: String,
 }
 
 impl LoadedFace {
-    /// Parses face `index` of `bytes`, which must be a Simplified Chinese
-    /// face: a wrong index would print Japanese or Korean glyph shapes
-    /// without error. `what` names the face in messages.
-    pub(crate) fn parse(bytes: Arc<[u8]>, index: u32, what: &str) -> Result<LoadedFace, RenderError> {
-        let unreadable =
-            || RenderError::FontUnavailable(format!("{what}无法解析（第 {index} 个字形集）"));
-        let shared = Arc::new(FontBytes::Owned(Arc::clone(&bytes)));
-        let mut warnings = Vec::new();
-        let inner = AzulParsedFont::from_bytes_shared(shared, index as usize, &mut warnings)
-            .ok_or_else(unreadable)?;
-        let parsed = ParsedFont::from_azul(inner);
-        if !parsed.has_source_bytes() {
-            return Err(unreadable());
+    /// Checks face `index` of `bytes`: a CID-keyed CFF face, Simplified
+    /// Chinese (a wrong index would print Japanese or Korean glyph shapes
+    /// without error). `what` names the face in messages.
+    pub(crate) fn parse(
+        bytes: Arc<Vec<u8>>,
+        index: u32,
+        what: &str,
+    ) -> Result<LoadedFace, RenderError> {
+        let face = ttf_parser::Face::parse(&bytes, index).map_err(|e| {
+            RenderError::FontUnavailable(format!("{what}无法解析（第 {index} 个字形集）：{e}"))
+        })?;
+        let cid_keyed = face
+            .tables()
+            .cff
+            .is_some_and(|cff| cff.glyph_cid(ttf_parser::GlyphId(1)).is_some());
+        if !cid_keyed {
+            return Err(RenderError::FontUnavailable(format!(
+                "{what}不是 CID 编码的 OpenType/CFF 字体"
+            )));
         }
+        let postscript_name = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_default();
         // A collection's faces differ only in their regional glyph shapes; the
         // PostScript name says which one this is (…CJKsc-…, …SC-…).
-        let name = parsed.font_name.clone().unwrap_or_default();
-        if !name.to_ascii_lowercase().contains("sc") {
+        if !postscript_name.to_ascii_lowercase().contains("sc") {
             return Err(RenderError::FontUnavailable(format!(
-                "{what}的第 {index} 个字形集是“{name}”，不是简体中文（SC）字形"
+                "{what}的第 {index} 个字形集是“{postscript_name}”，不是简体中文（SC）字形"
             )));
         }
         Ok(LoadedFace {
-            parsed,
             bytes,
             index,
+            postscript_name,
         })
     }
 
@@ -125,12 +146,42 @@ impl LoadedFace {
         self.index
     }
 
-    /// The glyph of `c`; glyph 0 is `.notdef`, the empty box, so it counts as missing.
-    pub(crate) fn glyph(&self, c: char) -> Option<u16> {
-        self.parsed
-            .lookup_glyph_index(c as u32)
-            .filter(|&g| g != 0)
+    /// The face's PostScript name, e.g. `NotoSerifCJKsc-Regular`.
+    pub(crate) fn postscript_name(&self) -> &str {
+        &self.postscript_name
     }
+
+    /// Every character the face maps to a glyph, in code point order.
+    pub(crate) fn codepoints(&self) -> Vec<char> {
+        let mut out = Vec::new();
+        if let Some(cmap) = self.parsed().and_then(|f| f.tables().cmap) {
+            for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
+                table.codepoints(|cp| out.extend(char::from_u32(cp)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The face, parsed (checked when loaded, so this does not fail).
+    pub(crate) fn parsed(&self) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(&self.bytes, self.index).ok()
+    }
+}
+
+/// The glyph of `c` in `face`; glyph 0 is `.notdef`, the empty box, so it
+/// counts as missing.
+pub(crate) fn glyph_of(face: &ttf_parser::Face<'_>, c: char) -> Option<Glyph> {
+    let gid = face.glyph_index(c).filter(|g| g.0 != 0)?;
+    let cid = face.tables().cff?.glyph_cid(gid)?;
+    let upm = f32::from(face.units_per_em().max(1));
+    let advance = f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) / upm;
+    Some(Glyph {
+        gid: gid.0,
+        cid,
+        advance,
+    })
 }
 
 /// The parsed faces a form is printed with.
@@ -139,6 +190,8 @@ pub struct Fonts {
     body: LoadedFace,
     heading: LoadedFace,
     coverage: Coverage,
+    /// The cache folder common subsets come from and learn into.
+    cache: Option<PathBuf>,
 }
 
 impl Fonts {
@@ -151,9 +204,10 @@ impl Fonts {
         heading_index: u32,
     ) -> Result<Fonts, RenderError> {
         Ok(Fonts {
-            body: LoadedFace::parse(Arc::from(body), body_index, BODY_NAME)?,
-            heading: LoadedFace::parse(Arc::from(heading), heading_index, HEADING_NAME)?,
+            body: LoadedFace::parse(Arc::new(body.to_vec()), body_index, BODY_NAME)?,
+            heading: LoadedFace::parse(Arc::new(heading.to_vec()), heading_index, HEADING_NAME)?,
             coverage: Coverage::Full,
+            cache: None,
         })
     }
 
@@ -165,19 +219,22 @@ impl Fonts {
             body: LoadedFace::parse(read_shared(&body.0)?, body.1, BODY_NAME)?,
             heading: LoadedFace::parse(read_shared(&heading.0)?, heading.1, HEADING_NAME)?,
             coverage: Coverage::Full,
+            cache: None,
         })
     }
 
-    /// The common subsets of the system faces, from the per-user cache
-    /// ([`super::font_cache`]); on a cache miss they are cut from `full`
-    /// (loading it when `None`) and stored for the next process.
-    pub fn load_common(full: Option<&Fonts>) -> Result<Fonts, RenderError> {
+    /// The common subsets of the system faces from the cache folder `dir`
+    /// ([`super::font_cache`], usually [`super::font_cache::default_dir`]);
+    /// on a cache miss they are cut from `full` (loading it when `None`) and
+    /// stored for the next process.
+    pub fn load_common(dir: &Path, full: Option<&Fonts>) -> Result<Fonts, RenderError> {
         let (body, heading) = system_files()?;
         let mut full = full;
         Ok(Fonts {
-            body: common_face(&body, Face::Body, BODY_NAME, &mut full)?,
-            heading: common_face(&heading, Face::Heading, HEADING_NAME, &mut full)?,
+            body: common_face(dir, &body, Face::Body, BODY_NAME, &mut full)?,
+            heading: common_face(dir, &heading, Face::Heading, HEADING_NAME, &mut full)?,
             coverage: Coverage::Common,
+            cache: Some(dir.to_path_buf()),
         })
     }
 
@@ -186,7 +243,12 @@ impl Fonts {
     pub fn shared() -> Result<&'static Fonts, RenderError> {
         static SHARED: OnceLock<Result<Fonts, RenderError>> = OnceLock::new();
         SHARED
-            .get_or_init(|| Fonts::load_common(None).or_else(|_| Fonts::load_system()))
+            .get_or_init(|| {
+                font_cache::default_dir()
+                    .ok_or_else(|| RenderError::FontUnavailable("没有缓存目录".into()))
+                    .and_then(|dir| Fonts::load_common(&dir, None))
+                    .or_else(|_| Fonts::load_system())
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -204,21 +266,49 @@ impl Fonts {
     /// [`Fonts::shared`] when it can, else [`Fonts::shared_full`].
     pub fn shared_for(face: Face, text: &str) -> Result<&'static Fonts, RenderError> {
         let fonts = Fonts::shared()?;
-        if fonts.coverage == Coverage::Full || text.chars().all(|c| fonts.covers(face, c)) {
+        if fonts.coverage == Coverage::Full || fonts.covers(face, text) {
             Ok(fonts)
         } else {
             Fonts::shared_full()
         }
     }
 
+    /// Adds to the cached common subsets the characters of `chars` that the
+    /// `full` fonts have, for the next process. Best effort: the cache is an
+    /// optimisation, so failures are ignored.
+    pub fn learn(&self, full: &Fonts, chars: &[char]) {
+        let Some(dir) = self.cache.as_deref() else {
+            return;
+        };
+        let Ok((body, heading)) = system_files() else {
+            return;
+        };
+        for (pick, (path, index)) in [(Face::Body, body), (Face::Heading, heading)] {
+            let Some(source) = full.face_data(pick).parsed() else {
+                continue;
+            };
+            // The entry on disk may know more than this process's copy
+            // (another render, another process learned since).
+            let mut known = font_cache::load(dir, &path, index)
+                .and_then(|bytes| LoadedFace::parse(bytes, 0, "").ok())
+                .unwrap_or_else(|| self.face_data(pick).clone())
+                .codepoints();
+            let before = known.len();
+            known.extend(chars.iter().filter(|&&c| glyph_of(&source, c).is_some()));
+            known.sort_unstable();
+            known.dedup();
+            if known.len() == before {
+                continue;
+            }
+            if let Ok(subset) = font_cache::build(full.face_data(pick), &known) {
+                font_cache::store(dir, &path, index, &subset);
+            }
+        }
+    }
+
     /// Which characters these fonts hold.
     pub fn coverage(&self) -> Coverage {
         self.coverage
-    }
-
-    /// The parsed face.
-    pub(crate) fn face(&self, face: Face) -> &ParsedFont {
-        &self.face_data(face).parsed
     }
 
     /// The face with its bytes.
@@ -231,36 +321,33 @@ impl Fonts {
 
     /// True when `face` has a glyph for `c`.
     pub fn has_glyph(&self, face: Face, c: char) -> bool {
-        self.face_data(face).glyph(c).is_some()
+        self.face_data(face)
+            .parsed()
+            .is_some_and(|f| glyph_of(&f, c).is_some())
     }
 
-    /// True when `face` can print `c`: it has the glyph, or `c` is a line
-    /// break the renderer handles itself.
-    fn covers(&self, face: Face, c: char) -> bool {
-        matches!(c, '\n' | '\r') || self.has_glyph(face, c)
-    }
-
-    /// The glyph of `c` and its horizontal advance in em, or `None` when the
-    /// face lacks it. (A cmap lookup is slow in this font library: callers cache.)
-    pub(crate) fn glyph_em(&self, face: Face, c: char) -> Option<(u16, f32)> {
-        let data = self.face_data(face);
-        let gid = data.glyph(c)?;
-        let font = &data.parsed;
-        let upm = f32::from(font.font_metrics.units_per_em.max(1));
-        Some((gid, f32::from(font.get_horizontal_advance(gid)) / upm))
+    /// True when `face` can print every character of `text` (line breaks
+    /// are the renderer's own).
+    fn covers(&self, face: Face, text: &str) -> bool {
+        let Some(parsed) = self.face_data(face).parsed() else {
+            return false;
+        };
+        text.chars()
+            .all(|c| matches!(c, '\n' | '\r') || glyph_of(&parsed, c).is_some())
     }
 }
 
-/// The common subset of face `pick` of `file`: from the cache, else cut
+/// The common subset of face `pick` of `file`: from the cache `dir`, else cut
 /// from the full fonts (loaded into `full` on first need) and cached.
-fn common_face<'a>(
-    file: &(PathBuf, u32),
+fn common_face(
+    dir: &Path,
+    file: &FontFile,
     pick: Face,
     what: &str,
-    full: &mut Option<&'a Fonts>,
+    full: &mut Option<&Fonts>,
 ) -> Result<LoadedFace, RenderError> {
     let (path, index) = file;
-    if let Some(cached) = font_cache::load(path, *index) {
+    if let Some(cached) = font_cache::load(dir, path, *index) {
         if let Ok(face) = LoadedFace::parse(cached, 0, what) {
             return Ok(face);
         }
@@ -273,13 +360,16 @@ fn common_face<'a>(
             fonts
         }
     };
-    let subset = font_cache::build(source.face_data(pick))?;
-    font_cache::store(path, *index, &subset);
+    let subset = font_cache::build(source.face_data(pick), &[])?;
+    font_cache::store(dir, path, *index, &subset);
     LoadedFace::parse(subset, 0, what)
 }
 
-/// The body and heading font files installed, with their SC face indexes.
-fn system_files() -> Result<((PathBuf, u32), (PathBuf, u32)), RenderError> {
+/// A font file and the index of its Simplified Chinese face.
+type FontFile = (PathBuf, u32);
+
+/// The body and heading font files installed.
+fn system_files() -> Result<(FontFile, FontFile), RenderError> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
         dirs.push(PathBuf::from(dir));
@@ -288,7 +378,7 @@ fn system_files() -> Result<((PathBuf, u32), (PathBuf, u32)), RenderError> {
     Ok((find(&dirs, &BODY_FILES)?, find(&dirs, &HEADING_FILES)?))
 }
 
-fn find(dirs: &[PathBuf], files: &[(&str, u32)]) -> Result<(PathBuf, u32), RenderError> {
+fn find(dirs: &[PathBuf], files: &[(&str, u32)]) -> Result<FontFile, RenderError> {
     for dir in dirs {
         for (file, index) in files {
             let path = dir.join(file);
@@ -303,22 +393,9 @@ fn find(dirs: &[PathBuf], files: &[(&str, u32)]) -> Result<(PathBuf, u32), Rende
     )))
 }
 
-/// Reads a whole file straight into shared memory: one allocation, one copy
-/// from the page cache (font files are tens of megabytes; every extra copy
-/// shows in a command's run time).
-pub(crate) fn read_shared(path: &Path) -> Result<Arc<[u8]>, RenderError> {
-    let failed = |e: std::io::Error| {
+/// Reads a whole font file into shared memory, once.
+pub(crate) fn read_shared(path: &Path) -> Result<Arc<Vec<u8>>, RenderError> {
+    std::fs::read(path).map(Arc::new).map_err(|e| {
         RenderError::FontUnavailable(format!("无法读取字体文件 {}：{e}", path.display()))
-    };
-    let mut file = std::fs::File::open(path).map_err(failed)?;
-    let len = file.metadata().map_err(failed)?.len();
-    let len = usize::try_from(len)
-        .map_err(|_| failed(std::io::Error::other("文件过大")))?;
-    // An exact-size iterator collects into one allocation of the final size.
-    let mut bytes: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
-    // A freshly collected Arc has no other owner, so this always succeeds.
-    let buf = Arc::get_mut(&mut bytes)
-        .ok_or_else(|| failed(std::io::Error::other("内存被占用")))?;
-    file.read_exact(buf).map_err(failed)?;
-    Ok(bytes)
+    })
 }

@@ -27,20 +27,19 @@ mod font_cache;
 pub(crate) mod fonts;
 mod forms;
 mod layout;
+pub(crate) mod pdf;
 mod text;
 
 use std::fmt;
-
-use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 
 use crate::document::Document;
 use crate::policy::Policy;
 use crate::rules::{Finding, Report, Severity};
 
-pub use font_cache::{common_chars, CACHE_DIR_ENV, COMMON_CHARS};
+pub use font_cache::{common_chars, default_dir as font_cache_dir, CACHE_DIR_ENV, COMMON_CHARS};
 pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
 
-use canvas::{font_id, Canvas, PAGE_H};
+use canvas::{Canvas, PAGE_H};
 use layout::{Flow, CONTENT_W, MARGIN_X};
 use text::{Align, Field, Ink, Para};
 
@@ -151,7 +150,8 @@ impl std::error::Error for RenderError {}
 
 /// Renders a document with the system fonts: the common subsets
 /// ([`Fonts::shared`]), or the full faces ([`Fonts::shared_full`]) when the
-/// document has a character beyond them. Both give the same bytes.
+/// document has a character beyond them — which the subsets then learn for
+/// the next time. Both give the same bytes.
 pub fn render(
     doc: &Document,
     policy: &Policy,
@@ -159,8 +159,12 @@ pub fn render(
 ) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::shared()?;
     match render_with(fonts, doc, policy, options) {
-        Err(RenderError::MissingGlyphs(_)) if fonts.coverage() == Coverage::Common => {
-            render_with(Fonts::shared_full()?, doc, policy, options)
+        Err(RenderError::MissingGlyphs(missing)) if fonts.coverage() == Coverage::Common => {
+            let full = Fonts::shared_full()?;
+            let rendered = render_with(full, doc, policy, options);
+            let chars: Vec<char> = missing.iter().map(|m| m.ch).collect();
+            fonts.learn(full, &chars);
+            rendered
         }
         done => done,
     }
@@ -197,7 +201,7 @@ pub fn render_with(
             )));
         }
     }
-    let ink = Ink::new(fonts);
+    let ink = Ink::new(fonts)?;
     let mut flow = Flow::new();
     match doc {
         Document::Application(d) => forms::application::build(&mut flow, &ink, d, policy),
@@ -214,21 +218,27 @@ pub fn render_with(
     let form = doc.form();
     let id = doc.envelope().id.clone().unwrap_or_default();
     let copies = options.copies.unwrap_or(1);
-    let mut out_pages = Vec::with_capacity(pages.len() * copies as usize);
     let watermark = options.draft.then(|| {
+        let codes: Vec<u16> = DRAFT_MARK
+            .chars()
+            .filter_map(|c| ink.glyph(Face::Heading, c).map(|g| g.0))
+            .collect();
         let mut c = Canvas::default();
-        c.watermark(DRAFT_MARK);
-        c.into_ops()
+        c.watermark(&codes);
+        c.into_content()
     });
-    let pages: Vec<Vec<Op>> = pages.into_iter().map(Canvas::into_ops).collect();
+    let pages: Vec<String> = pages.into_iter().map(Canvas::into_content).collect();
+    let mut out_pages: Vec<String> = Vec::with_capacity(pages.len() * copies as usize);
     for copy in 0..copies {
         let holder = options.copies.map(|n| {
             let who = policy.copy_holder(form, copy as usize).unwrap_or("");
             format!("第 {} 份（共 {n} 份）{who}", copy + 1)
         });
         for (i, page) in pages.iter().enumerate() {
-            let mut ops: Vec<Op> = page.clone();
-            ops.extend(watermark.iter().flatten().cloned());
+            let mut content = page.clone();
+            if let Some(mark) = &watermark {
+                content.push_str(mark);
+            }
             let footer = footer(
                 &ink,
                 &id,
@@ -237,15 +247,15 @@ pub fn render_with(
                 pages.len(),
                 options.draft,
             );
-            ops.extend(footer.into_ops());
-            out_pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+            content.push_str(&footer.into_content());
+            out_pages.push(content);
         }
     }
     let missing = ink.take_missing();
     if !missing.is_empty() {
         return Err(RenderError::MissingGlyphs(missing));
     }
-    Ok(save(fonts, doc, options, out_pages))
+    save(&ink, doc, options, &out_pages)
 }
 
 /// The footer: document number and copy holder above, 「第 N 页 共 M 页」 below.
@@ -298,97 +308,77 @@ fn draw_single(c: &mut Canvas, p: &Para, top: f32, align: Align) {
 
 /// Builds the PDF: fonts subset and embedded, metadata from the document,
 /// a document ID derived from the content instead of a random one.
-fn save(fonts: &Fonts, doc: &Document, options: &RenderOptions, pages: Vec<PdfPage>) -> Vec<u8> {
-    let form = doc.form();
-    let mut pdf = PdfDocument::new(form.title());
+fn save(
+    ink: &Ink,
+    doc: &Document,
+    options: &RenderOptions,
+    pages: &[String],
+) -> Result<Vec<u8>, RenderError> {
+    let mut w = pdf::PdfWriter::new();
+    let (catalog, tree, info, resources) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
+    let mut fonts = String::new();
     for face in [Face::Body, Face::Heading] {
-        pdf.resources
-            .fonts
-            .map
-            .insert(font_id(face), PdfFont::new(fonts.face(face).clone()));
+        let used = ink.used(face);
+        if used.is_empty() {
+            continue;
+        }
+        let tag = canvas::font_id(face);
+        let id = pdf::write_font(&mut w, ink.fonts.face_data(face), tag, &used)?;
+        fonts.push_str(&format!("/{tag} {id} 0 R"));
     }
+    let mut extra = String::new();
     if options.draft {
-        let (id, gs) = canvas::draft_state();
-        pdf.resources.extgstates.map.insert(id, gs);
+        let state = w.reserve();
+        w.object(state, canvas::DRAFT_STATE);
+        extra = format!("/ExtGState<</{} {state} 0 R>>", canvas::DRAFT_GS);
     }
-    pdf.metadata.info.creator = "gcforms".into();
-    pdf.metadata.info.producer = format!("gcforms {}", env!("CARGO_PKG_VERSION"));
-    pdf.metadata.info.subject = form.short_name().into();
-    pdf.pages = pages;
-    let opts = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    w.object(resources, &format!("<</Font<<{fonts}>>{extra}>>"));
 
-    let digest = fingerprint_of(doc, options);
-    let id =
-        lopdf_printpdf::Object::String(digest.to_vec(), lopdf_printpdf::StringFormat::Hexadecimal);
-    lo.trailer
-        .set("ID", lopdf_printpdf::Object::Array(vec![id.clone(), id]));
-    if let Ok(info_id) = lo
-        .trailer
-        .get(b"Info")
-        .and_then(lopdf_printpdf::Object::as_reference)
-    {
-        if let Ok(info) = lo
-            .get_object_mut(info_id)
-            .and_then(lopdf_printpdf::Object::as_dict_mut)
-        {
-            let (created, modified) = dates(doc);
-            for (key, value) in [("CreationDate", created), ("ModDate", modified)] {
-                match value {
-                    Some(v) => info.set(key, lopdf_printpdf::Object::string_literal(v)),
-                    None => {
-                        info.remove(key.as_bytes());
-                    }
-                }
-            }
-            // Empty or meaningless entries printpdf always writes.
-            for key in [
-                "GTS_PDFXVersion",
-                "Identifier",
-                "Trapped",
-                "Keywords",
-                "Author",
-            ] {
-                info.remove(key.as_bytes());
-            }
-        }
+    // A4 in points.
+    let media = format!(
+        "[0 0 {} {}]",
+        pdf::num(210.0 / 25.4 * 72.0),
+        pdf::num(297.0 / 25.4 * 72.0)
+    );
+    let mut kids = Vec::with_capacity(pages.len());
+    for content in pages {
+        let (page, stream) = (w.reserve(), w.reserve());
+        w.stream(stream, "", content.as_bytes());
+        w.object(
+            page,
+            &format!("<</Type/Page/Parent {tree} 0 R/MediaBox{media}/Resources {resources} 0 R/Contents {stream} 0 R>>"),
+        );
+        kids.push(format!("{page} 0 R"));
     }
-    compress(&mut lo);
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = lo.save_to(&mut out);
-    out
-}
+    w.object(
+        tree,
+        &format!(
+            "<</Type/Pages/Count {}/Kids[{}]>>",
+            kids.len(),
+            kids.join(" ")
+        ),
+    );
+    w.object(
+        catalog,
+        &format!("<</Type/Catalog/Pages {tree} 0 R/Lang(zh-CN)>>"),
+    );
 
-/// Deflates every stream at the default level: lopdf's own `compress` uses
-/// the best level, which costs a third of the render time for 1–2 % of size.
-fn compress(doc: &mut lopdf_printpdf::Document) {
-    use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let lopdf_printpdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        let mut encoder =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        let packed = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish());
-        if let Ok(packed) = packed {
-            if packed.len() + 19 < stream.content.len() {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
-            }
+    let form = doc.form();
+    let mut info_dict = format!(
+        "<</Title{}/Subject{}/Creator(gcforms)/Producer(gcforms {})",
+        pdf::text_string(form.title()),
+        pdf::text_string(form.short_name()),
+        env!("CARGO_PKG_VERSION")
+    );
+    let (created, modified) = dates(doc);
+    for (key, value) in [("CreationDate", created), ("ModDate", modified)] {
+        if let Some(v) = value {
+            info_dict.push_str(&format!("/{key}({v})"));
         }
     }
+    info_dict.push_str(">>");
+    w.object(info, &info_dict);
+    Ok(w.finish(catalog, info, &fingerprint_of(doc, options)))
 }
 
 /// The PDF dates, from the document: created_at and updated_at when present,

@@ -10,10 +10,10 @@
 //! then, they break between characters, so nothing ever runs out of its cell.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use super::fonts::{Face, Fonts};
-use super::MissingGlyph;
+use super::fonts::{glyph_of, Face, Fonts, Glyph};
+use super::{MissingGlyph, RenderError};
 
 /// Millimetres per point.
 pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;
@@ -58,8 +58,8 @@ pub(crate) enum Kind {
 pub(crate) struct Atom {
     pub kind: Kind,
     pub face: Face,
-    /// The glyph of a `Glyph` or `Space` atom in its face.
-    pub gid: u16,
+    /// The PDF code (CID) of a `Glyph` or `Space` atom's glyph in its face.
+    pub code: u16,
     /// Advance in mm.
     pub w: f32,
     pub brk: Brk,
@@ -120,33 +120,78 @@ pub(crate) struct Field {
     pub path: String,
 }
 
-/// A glyph id and its advance in em.
-type Glyph = (u16, f32);
+/// A glyph the PDF must embed: its index in the face and the character it
+/// prints (for the ToUnicode map: copy and search in PDF readers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct UsedGlyph {
+    pub gid: u16,
+    pub ch: char,
+    /// Advance in em.
+    pub advance: f32,
+}
 
 /// What paragraphs are measured with, and where missing glyphs are collected.
 pub(crate) struct Ink<'a> {
     pub fonts: &'a Fonts,
+    body: ttf_parser::Face<'a>,
+    heading: ttf_parser::Face<'a>,
     missing: RefCell<Vec<MissingGlyph>>,
-    /// Glyph and advance of every character met, per face.
+    /// The glyph of every character met, per face.
     glyphs: RefCell<HashMap<(Face, char), Option<Glyph>>>,
 }
 
 impl<'a> Ink<'a> {
-    pub fn new(fonts: &'a Fonts) -> Ink<'a> {
-        Ink {
+    pub fn new(fonts: &'a Fonts) -> Result<Ink<'a>, RenderError> {
+        let parse = |face| {
+            fonts
+                .face_data(face)
+                .parsed()
+                .ok_or_else(|| RenderError::FontUnavailable("字体无法解析".to_string()))
+        };
+        Ok(Ink {
             fonts,
+            body: parse(Face::Body)?,
+            heading: parse(Face::Heading)?,
             missing: RefCell::new(Vec::new()),
             glyphs: RefCell::new(HashMap::new()),
-        }
+        })
     }
 
-    /// Glyph id and advance in em of `c`, cached.
+    /// The PDF code and advance in em of `c`, cached.
     pub fn glyph(&self, face: Face, c: char) -> Option<(u16, f32)> {
-        *self
+        let glyph = *self
             .glyphs
             .borrow_mut()
             .entry((face, c))
-            .or_insert_with(|| self.fonts.glyph_em(face, c))
+            .or_insert_with(|| {
+                let parsed = match face {
+                    Face::Body => &self.body,
+                    Face::Heading => &self.heading,
+                };
+                glyph_of(parsed, c)
+            });
+        glyph.map(|g| (g.cid, g.advance))
+    }
+
+    /// Every glyph of `face` met so far, by PDF code. Characters that share
+    /// a glyph map it to the first of them in code point order.
+    pub fn used(&self, face: Face) -> BTreeMap<u16, UsedGlyph> {
+        let glyphs = self.glyphs.borrow();
+        let mut met: Vec<(char, Glyph)> = glyphs
+            .iter()
+            .filter(|((f, _), _)| *f == face)
+            .filter_map(|((_, c), g)| g.map(|g| (*c, g)))
+            .collect();
+        met.sort_by_key(|(c, _)| *c);
+        let mut used = BTreeMap::new();
+        for (ch, g) in met {
+            used.entry(g.cid).or_insert(UsedGlyph {
+                gid: g.gid,
+                ch,
+                advance: g.advance,
+            });
+        }
+        used
     }
 
     /// Starts a paragraph of `size` pt in the body face.
@@ -339,14 +384,14 @@ impl ParaBuilder<'_, '_> {
                 '\r' => {}
                 '\t' | ' ' | '\u{3000}' => {
                     let c = if c == '\t' { ' ' } else { c };
-                    let (gid, adv) = self.ink.glyph(self.face, c).unwrap_or((0, 0.0));
+                    let (code, adv) = self.ink.glyph(self.face, c).unwrap_or((0, 0.0));
                     self.push_atom(Kind::Space(c), adv * self.para.em(), None);
-                    self.set_gid(gid);
+                    self.set_code(code);
                 }
                 c => match self.ink.glyph(self.face, c) {
-                    Some((gid, adv)) => {
+                    Some((code, adv)) => {
                         self.push_atom(Kind::Glyph(c), adv * self.para.em(), None);
-                        self.set_gid(gid);
+                        self.set_code(code);
                     }
                     None => self.ink.record_missing(field, c),
                 },
@@ -354,9 +399,9 @@ impl ParaBuilder<'_, '_> {
         }
     }
 
-    fn set_gid(&mut self, gid: u16) {
+    fn set_code(&mut self, code: u16) {
         if let Some(a) = self.para.atoms.last_mut() {
-            a.gid = gid;
+            a.code = code;
         }
     }
 
@@ -375,7 +420,7 @@ impl ParaBuilder<'_, '_> {
         self.para.atoms.push(Atom {
             kind,
             face: self.face,
-            gid: 0,
+            code: 0,
             w,
             brk,
             underline: false,
@@ -539,7 +584,7 @@ mod tests {
         Atom {
             kind: Kind::Glyph(c),
             face: Face::Body,
-            gid: 1,
+            code: 1,
             w: 1.0,
             brk,
             underline: false,

@@ -14,6 +14,7 @@ use chrono::{DateTime, FixedOffset};
 
 use super::Fingerprint;
 use crate::render::fonts::LoadedFace;
+use crate::render::pdf::num;
 use crate::render::{Face, Fonts};
 
 /// What the visible signature block says, and where it goes.
@@ -84,16 +85,6 @@ struct PathSink<'a> {
 impl PathSink<'_> {
     fn pt(&self, x: f32, y: f32) -> (f32, f32) {
         (self.x + x * self.scale, self.y + y * self.scale)
-    }
-}
-
-fn num(v: f32) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
     }
 }
 
@@ -186,8 +177,8 @@ pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (V
     let n = lines.len().max(1) as f32;
     let leading = (height - 2.0 * pad) / n;
     let base_size = (leading * 0.72).min(10.0);
-    let face = face_for(&lines.concat())
-        .and_then(|f| ttf_parser::Face::parse(f.bytes(), f.index()).ok());
+    let face =
+        face_for(&lines.concat()).and_then(|f| ttf_parser::Face::parse(f.bytes(), f.index()).ok());
     out.push_str("q 0 0 0 rg\n");
     let mut helv = false;
     for (i, line) in lines.iter().enumerate() {
