@@ -964,13 +964,22 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let (verdict, checks) = verify_in_app(&c, &to_verify, &bytes, "pass").await?;
     assert!(verdict.contains("有效"), "{verdict}");
     assert!(verdict.contains("韶关市不动产登记中心"), "{verdict}");
+    let named = c.find(Locator::Css(".verified-file")).await?.text().await?;
+    assert!(named.contains("to-verify"), "names the file: {named}");
     assert!(
         checks.contains(&fingerprint),
         "names the certificate: {checks}"
     );
     // …and one changed figure in the signed data makes it invalid, in words.
     let mut tampered: serde_json::Value = serde_json::from_slice(&bytes)?;
-    let vcpu = &mut tampered["documents"][0]["data"]["hosts"][1]["vcpu"];
+    let application = tampered["documents"]
+        .as_array_mut()
+        .and_then(|docs| {
+            docs.iter_mut()
+                .find(|d| d["data"]["form"] == json!("application"))
+        })
+        .expect("the package holds the application");
+    let vcpu = &mut application["data"]["hosts"][1]["vcpu"];
     assert_eq!(*vcpu, json!(16), "the example's second host has 16 cores");
     *vcpu = json!(32);
     let tampered = serde_json::to_vec(&tampered)?;

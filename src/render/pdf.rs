@@ -19,13 +19,16 @@ use super::text::UsedGlyph;
 use super::RenderError;
 
 /// A number as PDF writes it: at most two decimals, no trailing zeros.
+/// (Integer arithmetic: pages and signature blocks write tens of thousands
+/// of numbers, and float formatting was a tenth of the time.)
 pub(crate) fn num(v: f32) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.to_string()
+    let hundredths = (f64::from(v) * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (whole, fraction) = (hundredths.abs() / 100, hundredths.abs() % 100);
+    match fraction {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
     }
 }
 
@@ -275,6 +278,9 @@ mod tests {
         assert_eq!(num(51.016), "51.02");
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-12.05), "-12.05");
+        assert_eq!(num(595.2756), "595.28");
+        assert_eq!(num(0.07), "0.07");
     }
 
     #[test]
