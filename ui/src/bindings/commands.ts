@@ -74,7 +74,11 @@ export const commands = {
 	exportPackage: (ids: string[], passphrase: string, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_package", { ids, passphrase, path })),
 	/**  Verifies a package or a signed PDF chosen by the reviewer. */
 	verifyFile: (path: string) => typedError<VerifyResult, IpcError>(__TAURI_INVOKE("verify_file", { path })),
-	/**  Asks which file to open: a key (`p12`) or a file to verify (`verify`). */
+	/**
+	 *  Asks which file to open: a key (`p12`) or a file to verify (`verify`).
+	 *  End-to-end tests set `GCFORMS_OPEN_FILE` to answer without the dialog,
+	 *  which WebDriver cannot drive.
+	 */
 	chooseOpenPath: (kind: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_open_path", { kind })),
 };
 
