@@ -42,6 +42,7 @@ fn gcforms_commands() -> &'static [&'static str] {
         "prefill_from_application",
         "render_pdf",
         "export_pdf",
+        "print_pdf",
         "choose_export_path",
         "unit_certificate",
         "issue_unit_key",

@@ -318,6 +318,78 @@ pub async fn export_pdf(
     })
 }
 
+/// Opens the PDF in the system's PDF reader for printing: the reader prints
+/// the vector file at the printer's resolution, with its own print dialog
+/// (printer, duplex, pages). The file is written to the per-user cache folder
+/// (`print/`, files older than a day are removed) under `file_name`.
+/// End-to-end tests set `GCFORMS_PRINT_DIR` to write there without starting a
+/// reader. A final print of a document with errors is refused like an export.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_pdf(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    document: Value,
+    request: PdfRequest,
+    file_name: String,
+) -> IpcResult<ExportDone> {
+    use tauri::Manager;
+    let (bytes, _) = state.pdf(document, request)?;
+    let test_dir = std::env::var_os("GCFORMS_PRINT_DIR").map(std::path::PathBuf::from);
+    let dir = match &test_dir {
+        Some(dir) => dir.clone(),
+        None => app
+            .path()
+            .app_cache_dir()
+            .map_err(|e| IpcError::new(ErrorCode::Io, format!("找不到缓存目录：{e}")))?
+            .join("print"),
+    };
+    let io = |e: std::io::Error| IpcError::new(ErrorCode::Io, format!("无法写入打印文件：{e}"));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    remove_old_prints(&dir);
+    let name = std::path::Path::new(&file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n.to_lowercase().ends_with(".pdf"))
+        .unwrap_or_else(|| "打印.pdf".into());
+    let path = dir.join(name);
+    std::fs::write(&path, &bytes).map_err(io)?;
+    if test_dir.is_none() {
+        open::that_detached(&path).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Io,
+                format!(
+                    "无法打开 PDF 阅读器（{e}）；文件已保存在 {}，可用任一 PDF 阅读器打开后打印",
+                    path.display()
+                ),
+            )
+        })?;
+    }
+    Ok(ExportDone {
+        path: path.display().to_string(),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// Removes print files older than a day: a reader may still have today's open.
+fn remove_old_prints(dir: &std::path::Path) {
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Asks where to save an export, with the system's save dialog. End-to-end
 /// tests set `GCFORMS_EXPORT_DIR` to answer without the dialog, which
 /// WebDriver cannot drive. Only the file name of `default_name` is used.

@@ -166,6 +166,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         prefill_from_application,
         render_pdf,
         export_pdf,
+        print_pdf,
         choose_export_path,
         close_ready,
         signing::unit_certificate,

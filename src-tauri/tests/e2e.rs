@@ -54,6 +54,8 @@ impl Driver {
             .env("XDG_CONFIG_HOME", data_home.join("config"))
             // Exports are written here instead of asking with a save dialog.
             .env("GCFORMS_EXPORT_DIR", data_home.join("exports"))
+            // 打印 writes its PDF here instead of opening a PDF reader.
+            .env("GCFORMS_PRINT_DIR", data_home.join("print"))
             // 验证 opens this file instead of asking with an open dialog.
             .env("GCFORMS_OPEN_FILE", data_home.join("to-verify"))
             // The common font subsets are cut afresh, as on a new machine.
@@ -414,25 +416,10 @@ async fn clerk_fills_an_application() -> Res<()> {
     let exports = data.path().join("exports");
     std::fs::create_dir_all(&exports)?;
     click_css(&c, "header button.primary").await?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let pdf = loop {
-        let found = std::fs::read_dir(&exports)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|x| x == "pdf"));
-        if let Some(p) = found.filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)) {
-            break p;
-        }
-        assert!(Instant::now() < deadline, "no PDF was exported");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pdf = wait_for_file(&exports, ".pdf").await?;
     let bytes = std::fs::read(&pdf)?;
     assert!(bytes.starts_with(b"%PDF"), "{} is not a PDF", pdf.display());
-    let text = std::process::Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()?;
-    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+    let text = pdf_text(&pdf)?;
     assert!(
         text.contains("韶关市不动产登记中心"),
         "the unit's name is not in the exported PDF"
@@ -440,6 +427,22 @@ async fn clerk_fills_an_application() -> Res<()> {
     assert!(
         text.contains("第1份（共3份）"),
         "the policy's three copies are not in the exported PDF"
+    );
+
+    // 打印 hands every copy to the PDF reader (GCFORMS_PRINT_DIR: written
+    // there, no reader started).
+    click_css(&c, "header button.print").await?;
+    let printed = wait_for_file(&data.path().join("print"), ".pdf").await?;
+    let text = pdf_text(&printed)?;
+    for n in 1..=3 {
+        assert!(
+            text.contains(&format!("第{n}份（共3份）")),
+            "copy {n} printed"
+        );
+    }
+    assert!(
+        !text.contains("草稿"),
+        "a valid form prints as the final text"
     );
 
     // The preview shows the core's PDF through pdf.js.
@@ -553,6 +556,20 @@ async fn clerk_fills_an_application() -> Res<()> {
     .await?;
     screenshot(&c, "export-refused.png").await?;
     click_css(&c, ".modal footer button.primary").await?;
+    // Printing is refused the same way, and offers the draft instead.
+    click_css(&c, "header button.print").await?;
+    until(
+        &c,
+        "the print refusal",
+        "return document.querySelector('.modal')?.textContent.includes('不能打印正式文本') === true",
+    )
+    .await?;
+    click_css(&c, ".modal footer button:first-child").await?;
+    let draft = wait_for_file(&data.path().join("print"), "-草稿.pdf").await?;
+    assert!(
+        pdf_text(&draft)?.contains("草稿"),
+        "the draft is watermarked"
+    );
     type_into(
         &c,
         "applicant.email",
@@ -864,6 +881,38 @@ async fn type_css(c: &Client, css: &str, text: &str) -> Res<()> {
     Ok(())
 }
 
+/// The first non-empty file in `dir` whose name ends with `suffix`, waited
+/// for (the app writes it in the background), once fully written.
+async fn wait_for_file(dir: &Path, suffix: &str) -> Res<PathBuf> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.to_string_lossy().ends_with(suffix));
+        if let Some(p) = found.filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)) {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            return Ok(p);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {suffix} file appeared in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The text of a PDF (poppler's pdftotext), without white space.
+fn pdf_text(pdf: &Path) -> Res<String> {
+    let out = std::process::Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, ""))
+}
+
 /// Puts `bytes` where the 验证 button's open dialog is answered from
 /// (`GCFORMS_OPEN_FILE`), presses it, and waits for a verdict of `class`
 /// (`pass` or `fail`); the verdict's text and the listed checks.
@@ -937,18 +986,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     type_css(&c, "#p-pass", "e2e-passphrase").await?;
     screenshot(&c, "signing.png").await?;
     click_css(&c, "section[aria-labelledby=pkg-h] button.primary").await?;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let package = loop {
-        let found = std::fs::read_dir(&exports)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.to_string_lossy().ends_with(".gcpkg.json"));
-        if let Some(p) = found.filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)) {
-            break p;
-        }
-        assert!(Instant::now() < deadline, "no package was exported");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let package = wait_for_file(&exports, ".gcpkg.json").await?;
     let bytes = std::fs::read(&package)?;
     let v = gcforms::package::verify_file_bytes(
         &bytes,

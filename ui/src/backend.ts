@@ -75,6 +75,8 @@ export interface Backend {
   prefillFromApplication(document: Value, applicationId: string): Promise<Value>;
   renderPdf(document: Value, request: PdfRequest): Promise<PdfData>;
   exportPdf(document: Value, request: PdfRequest, path: string): Promise<ExportDone>;
+  /** Opens the PDF in the system's PDF reader, which prints it. */
+  printPdf(document: Value, request: PdfRequest, fileName: string): Promise<ExportDone>;
   closeReady(): Promise<void>;
   /** Runs `f` when the shell asks to save before the window closes. */
   onFlushRequest(f: () => Promise<void>): Promise<void>;
@@ -110,6 +112,7 @@ export const tauriBackend: Backend = {
   prefillFromApplication: (d, id) => unwrap(commands.prefillFromApplication(d, id)),
   renderPdf: (d, r) => unwrap(commands.renderPdf(d, r)),
   exportPdf: (d, r, p) => unwrap(commands.exportPdf(d, r, p)),
+  printPdf: (d, r, name) => unwrap(commands.printPdf(d, r, name)),
   closeReady: () => commands.closeReady().then(() => undefined),
   async onFlushRequest(f) {
     const { listen } = await import("@tauri-apps/api/event");

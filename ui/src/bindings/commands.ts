@@ -54,6 +54,15 @@ export const commands = {
 	 */
 	exportPdf: (document: Value, request: PdfRequest, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_pdf", { document, request, path })),
 	/**
+	 *  Opens the PDF in the system's PDF reader for printing: the reader prints
+	 *  the vector file at the printer's resolution, with its own print dialog
+	 *  (printer, duplex, pages). The file is written to the per-user cache folder
+	 *  (`print/`, files older than a day are removed) under `file_name`.
+	 *  End-to-end tests set `GCFORMS_PRINT_DIR` to write there without starting a
+	 *  reader. A final print of a document with errors is refused like an export.
+	 */
+	printPdf: (document: Value, request: PdfRequest, fileName: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("print_pdf", { document, request, fileName })),
+	/**
 	 *  Asks where to save an export, with the system's save dialog. End-to-end
 	 *  tests set `GCFORMS_EXPORT_DIR` to answer without the dialog, which
 	 *  WebDriver cannot drive. Only the file name of `default_name` is used.
