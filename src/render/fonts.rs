@@ -229,10 +229,36 @@ impl Fonts {
     /// stored for the next process.
     pub fn load_common(dir: &Path, full: Option<&Fonts>) -> Result<Fonts, RenderError> {
         let (body, heading) = system_files()?;
-        let mut full = full;
+        let cached_body = cached_face(dir, &body, BODY_NAME);
+        let cached_heading = cached_face(dir, &heading, HEADING_NAME);
+        // On a miss the full faces are read just for cutting, and dropped
+        // after: a process that never meets a rare character never keeps them.
+        let read;
+        let source = match (cached_body.is_some() && cached_heading.is_some(), full) {
+            (true, _) => None,
+            (false, Some(full)) => Some(full),
+            (false, None) => {
+                read = Fonts::load_system()?;
+                Some(&read)
+            }
+        };
+        let face = |cached: Option<LoadedFace>, file: &FontFile, pick: Face, what: &str| {
+            match (cached, source) {
+                (Some(face), _) => Ok(face),
+                (None, Some(full)) => {
+                    let subset = font_cache::build(full.face_data(pick), &[])?;
+                    font_cache::store(dir, &file.0, file.1, &subset);
+                    LoadedFace::parse(subset, 0, what)
+                }
+                // `source` is only empty when both faces were cached.
+                (None, None) => Err(RenderError::FontUnavailable(format!(
+                    "{what}的常用字子集缺失"
+                ))),
+            }
+        };
         Ok(Fonts {
-            body: common_face(dir, &body, Face::Body, BODY_NAME, &mut full)?,
-            heading: common_face(dir, &heading, Face::Heading, HEADING_NAME, &mut full)?,
+            body: face(cached_body, &body, Face::Body, BODY_NAME)?,
+            heading: face(cached_heading, &heading, Face::Heading, HEADING_NAME)?,
             coverage: Coverage::Common,
             cache: Some(dir.to_path_buf()),
         })
@@ -337,32 +363,10 @@ impl Fonts {
     }
 }
 
-/// The common subset of face `pick` of `file`: from the cache `dir`, else cut
-/// from the full fonts (loaded into `full` on first need) and cached.
-fn common_face(
-    dir: &Path,
-    file: &FontFile,
-    pick: Face,
-    what: &str,
-    full: &mut Option<&Fonts>,
-) -> Result<LoadedFace, RenderError> {
-    let (path, index) = file;
-    if let Some(cached) = font_cache::load(dir, path, *index) {
-        if let Ok(face) = LoadedFace::parse(cached, 0, what) {
-            return Ok(face);
-        }
-    }
-    let source = match *full {
-        Some(fonts) => fonts,
-        None => {
-            let fonts = Fonts::shared_full()?;
-            *full = Some(fonts);
-            fonts
-        }
-    };
-    let subset = font_cache::build(source.face_data(pick), &[])?;
-    font_cache::store(dir, path, *index, &subset);
-    LoadedFace::parse(subset, 0, what)
+/// The common subset of `file` cached in `dir`, when there is a sound one.
+fn cached_face(dir: &Path, file: &FontFile, what: &str) -> Option<LoadedFace> {
+    let bytes = font_cache::load(dir, &file.0, file.1)?;
+    LoadedFace::parse(bytes, 0, what).ok()
 }
 
 /// A font file and the index of its Simplified Chinese face.
