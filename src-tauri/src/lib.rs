@@ -245,6 +245,11 @@ pub fn run() {
             let state = AppState::open().map_err(|e| e.message)?;
             app.manage(state);
             fit_to_screen(app);
+            // Load (on a first start: cut) the print fonts off the main
+            // thread, so the window is not held up and the first preview is quick.
+            std::thread::spawn(|| {
+                let _ = gcforms::render::Fonts::shared();
+            });
             Ok(())
         })
         .on_window_event(|window, event| {

@@ -22,7 +22,9 @@ pub struct CoreRenderer;
 
 impl Renderer for CoreRenderer {
     fn available(&self) -> bool {
-        gcforms::render::Fonts::shared().is_ok()
+        // Only whether the font files are there: loading them is the
+        // warm-up thread's job and must not hold up the window.
+        gcforms::render::Fonts::installed()
     }
 
     fn render(&self, doc: &Document, policy: &Policy, req: &PdfRequest) -> IpcResult<Vec<u8>> {

@@ -264,6 +264,11 @@ impl Fonts {
         })
     }
 
+    /// Whether the system has both font files (without reading them).
+    pub fn installed() -> bool {
+        system_files().is_ok()
+    }
+
     /// The fonts to print with, loaded once per process and kept: the common
     /// subsets when they can be had, else the full faces.
     pub fn shared() -> Result<&'static Fonts, RenderError> {
