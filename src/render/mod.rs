@@ -227,35 +227,49 @@ pub fn render_with(
         c.watermark(&codes);
         c.into_content()
     });
-    let pages: Vec<String> = pages.into_iter().map(Canvas::into_content).collect();
-    let mut out_pages: Vec<String> = Vec::with_capacity(pages.len() * copies as usize);
+    // Each page's content is written once and shared by every copy; only
+    // the footer (copy holder, page number) is the copy's own.
+    let bodies: Vec<String> = pages
+        .into_iter()
+        .map(|page| {
+            let mut body = page.into_content();
+            body.push_str(watermark.as_deref().unwrap_or(""));
+            body
+        })
+        .collect();
+    let mut sheets: Vec<Sheet> = Vec::with_capacity(bodies.len() * copies as usize);
     for copy in 0..copies {
         let holder = options.copies.map(|n| {
             let who = policy.copy_holder(form, copy as usize).unwrap_or("");
             format!("第 {} 份（共 {n} 份）{who}", copy + 1)
         });
-        for (i, page) in pages.iter().enumerate() {
-            let mut content = page.clone();
-            if let Some(mark) = &watermark {
-                content.push_str(mark);
-            }
+        for body in 0..bodies.len() {
             let footer = footer(
                 &ink,
                 &id,
                 holder.as_deref(),
-                i + 1,
-                pages.len(),
+                body + 1,
+                bodies.len(),
                 options.draft,
             );
-            content.push_str(&footer.into_content());
-            out_pages.push(content);
+            sheets.push(Sheet {
+                body,
+                footer: footer.into_content(),
+            });
         }
     }
     let missing = ink.take_missing();
     if !missing.is_empty() {
         return Err(RenderError::MissingGlyphs(missing));
     }
-    save(&ink, doc, options, &out_pages)
+    save(&ink, doc, options, &bodies, &sheets)
+}
+
+/// One sheet of the PDF: the page content it shows (an index into the
+/// shared bodies) and its own footer.
+struct Sheet {
+    body: usize,
+    footer: String,
 }
 
 /// The footer: document number and copy holder above, 「第 N 页 共 M 页」 below.
@@ -312,7 +326,8 @@ fn save(
     ink: &Ink,
     doc: &Document,
     options: &RenderOptions,
-    pages: &[String],
+    bodies: &[String],
+    sheets: &[Sheet],
 ) -> Result<Vec<u8>, RenderError> {
     let mut w = pdf::PdfWriter::new();
     let (catalog, tree, info, resources) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
@@ -340,13 +355,24 @@ fn save(
         pdf::num(210.0 / 25.4 * 72.0),
         pdf::num(297.0 / 25.4 * 72.0)
     );
-    let mut kids = Vec::with_capacity(pages.len());
-    for content in pages {
-        let (page, stream) = (w.reserve(), w.reserve());
-        w.stream(stream, "", content.as_bytes());
+    let body_streams: Vec<u32> = bodies
+        .iter()
+        .map(|body| {
+            let stream = w.reserve();
+            w.stream(stream, "", body.as_bytes());
+            stream
+        })
+        .collect();
+    let mut kids = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        let (page, footer) = (w.reserve(), w.reserve());
+        w.stream(footer, "", sheet.footer.as_bytes());
         w.object(
             page,
-            &format!("<</Type/Page/Parent {tree} 0 R/MediaBox{media}/Resources {resources} 0 R/Contents {stream} 0 R>>"),
+            &format!(
+                "<</Type/Page/Parent {tree} 0 R/MediaBox{media}/Resources {resources} 0 R/Contents[{} 0 R {footer} 0 R]>>",
+                body_streams[sheet.body]
+            ),
         );
         kids.push(format!("{page} 0 R"));
     }
