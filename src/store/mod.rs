@@ -254,15 +254,11 @@ impl Store {
         Store::open(path)
     }
 
-    /// `drafts.db` in the per-user local data folder:
-    /// `$XDG_DATA_HOME/gcforms/` (usually `~/.local/share/gcforms/`) on Linux,
-    /// `%LOCALAPPDATA%\Shaoguan\gcforms\data\` on Windows,
-    /// `~/Library/Application Support/cn.Shaoguan.gcforms/` on macOS. Local,
-    /// not roaming: a roaming profile copies files at log-off, which a live
-    /// database must not be.
+    /// `drafts.db` in the per-user local data folder
+    /// ([`crate::data_dir::user_data_dir`]).
     pub fn default_path() -> Result<PathBuf> {
-        directories::ProjectDirs::from("cn", "Shaoguan", "gcforms")
-            .map(|d| d.data_local_dir().join(DB_FILE_NAME))
+        crate::data_dir::user_data_dir()
+            .map(|d| d.join(DB_FILE_NAME))
             .ok_or(StoreError::NoDataDir)
     }
 
