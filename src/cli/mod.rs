@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch. Each command lives in its own module and
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
+mod calendar;
+mod deadline;
 mod drafts;
 mod key;
 mod pack;
@@ -90,6 +92,13 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// 工作日期限：自 DATE 起 N 个工作日（当日不计）的最后一天（退出码：0 成功，2 日期或天数无效）
+    Deadline(deadline::DeadlineArgs),
+    /// 工作日历：列出已知年份，导入新一年的放假安排（退出码：0 成功，1 文件无效，2 无法读取或写入）
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
     },
 }
 
@@ -181,6 +190,8 @@ pub fn run() -> ExitCode {
             trust,
             format,
         } => verify::run(&file, trust.as_deref(), format, &policy),
+        Command::Deadline(args) => deadline::run(args, &policy),
+        Command::Calendar { command } => calendar::run(command),
     };
     outcome.into()
 }
