@@ -10,7 +10,7 @@ use gcforms::document::{
     prefill, BackupCopy, BackupDataType, ChangeType, DispositionKind, FormKind, MaintainerNature,
 };
 use gcforms::policy::{CatalogEntry, Range, OS_OTHER, OS_OTHER_LABEL};
-use gcforms::store::{DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
+use gcforms::store::{DraftStatus, DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
 use serde_json::Value;
 use tauri::State;
 
@@ -114,6 +114,7 @@ pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
             })
             .collect(),
         major_change: p.major_change.summary(),
+        draft_statuses: labelled(&DraftStatus::ALL, DraftStatus::label),
     }
 }
 

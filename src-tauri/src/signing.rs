@@ -161,7 +161,8 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
     })
 }
 
-/// Asks which file to open: a key (`p12`) or a file to verify (`verify`).
+/// Asks which file to open: a key (`p12`), a file to verify (`verify`) or
+/// a holiday calendar year (`calendar`).
 /// End-to-end tests set `GCFORMS_OPEN_FILE` to answer without the dialog,
 /// which WebDriver cannot drive.
 #[tauri::command]
@@ -174,6 +175,7 @@ pub async fn choose_open_path(app: tauri::AppHandle, kind: String) -> IpcResult<
     let dialog = app.dialog().file();
     let dialog = match kind.as_str() {
         "p12" => dialog.add_filter("单位证书 (PKCS#12)", &["p12", "pfx"]),
+        "calendar" => dialog.add_filter("放假安排 (JSON)", &["json"]),
         _ => dialog.add_filter("提交包或签名 PDF", &["json", "pdf"]),
     };
     Ok(dialog
