@@ -13,6 +13,7 @@
 //! ```
 
 pub mod document;
+pub mod escape;
 pub mod input;
 pub mod labels;
 pub mod package;
@@ -24,6 +25,5 @@ pub mod schema;
 pub mod sign;
 pub mod store;
 pub mod structure;
-pub mod text;
 
 pub use rules::{validate_bytes, validate_value, Report};

@@ -19,9 +19,9 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use crate::document::FormKind;
+use crate::escape::printable;
 use crate::rules::{Code, Finding};
 use crate::schema::{form_schema, resolve};
-use crate::text::printable;
 
 /// What the structural pass found and cleaned.
 #[derive(Debug, Default)]

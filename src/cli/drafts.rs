@@ -218,7 +218,7 @@ fn list(query: &ListQuery, format: Format, db: Option<&Path>) -> Outcome {
                     d.status.label(),
                     d.updated_at,
                     d.form.short_name(),
-                    gcforms::text::printable(&d.title)
+                    gcforms::escape::printable(&d.title)
                 )
             }
         };

@@ -110,8 +110,8 @@ fn save(key: &UnitKey, passphrase: &str, output: &Path) -> Outcome {
 
 fn print_key(key: &UnitKey) {
     let c = key.certificate();
-    println!("单位：{}", gcforms::text::printable(c.unit()));
-    println!("签发者：{}", gcforms::text::printable(&c.issuer));
+    println!("单位：{}", gcforms::escape::printable(c.unit()));
+    println!("签发者：{}", gcforms::escape::printable(&c.issuer));
     println!(
         "有效期：{} 至 {}",
         c.not_before.format("%Y-%m-%d"),

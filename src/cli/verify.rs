@@ -81,8 +81,8 @@ fn print_human(name: &str, v: &Verification) {
         Some(s) => {
             println!(
                 "签名单位：{}（签发者：{}）",
-                gcforms::text::printable(&s.unit),
-                gcforms::text::printable(&s.issuer)
+                gcforms::escape::printable(&s.unit),
+                gcforms::escape::printable(&s.issuer)
             );
             println!("证书指纹（SHA-256）：{}", s.fingerprint);
         }

@@ -41,12 +41,12 @@ use super::{
     signed_bytes, Package, ALG_ES256, EMBEDDED_DATA_NAME, FORMAT, FORMAT_VERSION, MAX_PDF_BYTES,
 };
 use crate::document::{Document, FormKind};
+use crate::escape::printable;
 use crate::input::parse_json;
 use crate::policy::Policy;
 use crate::rules::{set, Severity};
 use crate::sign::pdf::embedded_file;
 use crate::sign::{jcs, verify_pdf, CertInfo, PdfSignature, TrustStore};
-use crate::text::printable;
 
 /// One thing that was checked.
 #[derive(Debug, Clone, Serialize)]

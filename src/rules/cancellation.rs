@@ -1,7 +1,7 @@
 //! Rules of 附件4 资源注销申请表, with the 第二十二条 confirmations.
 
 use super::common::{
-    check_applicant, check_envelope, check_maintainer, check_totals, Ctx, Field, Term,
+    check_applicant, check_envelope, check_maintainer, check_totals, is_blank, Ctx, Field, Term,
 };
 use super::host::{check_duplicates, check_sizes, HostContext};
 use super::totals::Sums;
@@ -91,7 +91,7 @@ fn check_disposition(
     };
     match disposition {
         DataDisposition::Migrated { target } => {
-            if crate::text::is_blank(target.as_deref()) {
+            if is_blank(target.as_deref()) {
                 missing(ctx, "data_disposition.target", "已迁移的迁移目标");
             }
         }
@@ -99,10 +99,10 @@ fn check_disposition(
             location,
             keep_until,
         } => {
-            if crate::text::is_blank(location.as_deref()) {
+            if is_blank(location.as_deref()) {
                 missing(ctx, "data_disposition.location", "已备份的备份位置");
             }
-            if crate::text::is_blank(keep_until.as_deref()) {
+            if is_blank(keep_until.as_deref()) {
                 missing(
                     ctx,
                     "data_disposition.keep_until",

@@ -5,8 +5,8 @@ use super::host::{check_duplicates, check_host, HostContext, RowOwner};
 use super::totals::Sums;
 use super::Code;
 use crate::document::{Change, ChangeItem, Host};
+use crate::escape::printable;
 use crate::policy::{Policy, OS_OTHER};
-use crate::text::printable;
 
 /// Every rule of a change form.
 pub fn check(ctx: &mut Ctx, change: &Change) {

@@ -11,9 +11,9 @@ use super::host::{check_duplicates, check_host, HostContext};
 use super::totals::{mismatches, Sums};
 use super::{Code, Finding};
 use crate::document::{Applicant, Application, Envelope, FormKind, Maintainer, Totals};
+use crate::escape::printable;
 use crate::labels::label;
 use crate::policy::Policy;
-use crate::text::{is_blank, printable};
 
 /// A field a rule looks at: its concrete path (`hosts[1].vcpu`) and its label
 /// pattern (`hosts[].vcpu`), both put together only when a finding is made.
@@ -61,6 +61,11 @@ impl<'a> Field<'a> {
     pub fn pattern(&self) -> String {
         join(self.pattern_base, self.name)
     }
+}
+
+/// True when a text field counts as not filled in: missing, empty or white space.
+pub fn is_blank(s: Option<&str>) -> bool {
+    s.is_none_or(|s| s.trim().is_empty())
 }
 
 fn join(base: &str, name: &str) -> String {
@@ -414,4 +419,17 @@ pub fn check_application(ctx: &mut Ctx, app: &Application) -> Sums {
     let sums = Sums::of(hosts);
     check_totals(ctx, app.totals.as_ref(), &sums);
     sums
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_means_missing_or_white_space() {
+        assert!(is_blank(None));
+        assert!(is_blank(Some(" \t")));
+        assert!(is_blank(Some("　")), "full-width space is blank too");
+        assert!(!is_blank(Some("a")));
+    }
 }

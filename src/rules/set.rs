@@ -4,7 +4,7 @@
 
 use super::{Code, Finding};
 use crate::document::Document;
-use crate::text::printable;
+use crate::escape::printable;
 
 /// A finding about one document of a set, by its index in the set.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use crate::escape::printable;
 use crate::input::InputError;
-use crate::text::printable;
 
 /// Why a store operation failed. Nothing already saved is lost by any of them:
 /// a failed write is rolled back as a whole.

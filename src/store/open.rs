@@ -233,5 +233,5 @@ pub(crate) fn connect(path: &Path) -> std::result::Result<Connection, Failure> {
 
 /// Shortens an SQLite message to one printable line.
 pub(crate) fn one_line(s: &str) -> String {
-    crate::text::printable(&s.replace(['\n', '\r'], "；"))
+    crate::escape::printable(&s.replace(['\n', '\r'], "；"))
 }
