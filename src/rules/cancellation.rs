@@ -1,11 +1,10 @@
 //! Rules of 附件4 资源注销申请表, with the 第二十二条 confirmations.
 
-use super::common::{
-    check_applicant, check_envelope, check_maintainer, check_totals, is_blank, Ctx, Field, Term,
-};
+use super::collector::{is_blank, Ctx, Field};
+use super::findings::Code;
 use super::host::{check_duplicates, check_sizes, HostContext};
+use super::shared::{check_applicant, check_envelope, check_maintainer, check_totals, Term};
 use super::totals::Sums;
-use super::Code;
 use crate::document::{Cancellation, DataDisposition};
 
 /// Every rule of a cancellation. Returns the derived 总计 of the returned hosts.

@@ -1,9 +1,10 @@
 //! Rules of 附件3 资源变更申请表, with 重大变更 detection (第二十一条, SPEC §2.3).
 
-use super::common::{check_applicant, check_envelope, check_maintainer, Ctx, Field, Term};
+use super::collector::{Ctx, Field};
+use super::findings::Code;
 use super::host::{check_duplicates, check_host, HostContext, RowOwner};
+use super::shared::{check_applicant, check_envelope, check_maintainer, Term};
 use super::totals::Sums;
-use super::Code;
 use crate::document::{Change, ChangeItem, Host};
 use crate::escape::printable;
 use crate::policy::{Policy, OS_OTHER};

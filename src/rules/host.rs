@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
-use super::common::{catalog_choices, is_blank, Ctx, Field};
-use super::Code;
+use super::collector::{catalog_choices, is_blank, Ctx, Field};
+use super::findings::Code;
 use crate::document::{Backup, Host};
 use crate::escape::printable;
 use crate::policy::{CatalogEntry, Range, OS_OTHER};

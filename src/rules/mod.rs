@@ -7,14 +7,16 @@
 //! ([`crate::structure`]) → the typed document → the rules of its form → the
 //! rules over a set of documents ([`set`]) where several are given together.
 
+mod application;
 mod cancellation;
 mod change;
-mod common;
+mod collector;
 mod findings;
 mod format;
 mod host;
 mod pledge;
 pub mod set;
+mod shared;
 pub mod totals;
 
 pub use findings::{sort as sort_findings, Code, Finding, Severity};
@@ -26,7 +28,7 @@ use serde_json::Value;
 use crate::document::{Application, Cancellation, Change, Document, FormKind, SecurityPledge};
 use crate::input::{into_document, parse_json, InputError};
 use crate::policy::Policy;
-use common::Ctx;
+use collector::Ctx;
 
 /// The outcome of validating one document.
 #[derive(Debug, Clone, Serialize)]
@@ -73,7 +75,7 @@ pub fn validate_value(value: Value, policy: &Policy) -> Result<Report, InputErro
     let value = Value::Object(map);
     let (document, totals) = match form {
         FormKind::Application => typed::<Application>(value, &mut ctx).map(|d| {
-            let sums = common::check_application(&mut ctx, &d);
+            let sums = application::check(&mut ctx, &d);
             (Document::Application(d), Some(sums))
         }),
         FormKind::SecurityPledge => typed::<SecurityPledge>(value, &mut ctx).map(|d| {

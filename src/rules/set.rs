@@ -2,7 +2,7 @@
 //! its 附件2 (`pledge_missing`, 第十九条), and the pledge must name the same
 //! unit (`pledge_unit_mismatch`).
 
-use super::{Code, Finding};
+use super::findings::{Code, Finding};
 use crate::document::Document;
 use crate::escape::printable;
 
