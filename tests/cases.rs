@@ -293,14 +293,14 @@ fn shipped_policy_has_the_contract_keys() {
 #[test]
 fn every_field_has_a_paper_label() {
     for form in gcforms::document::FormKind::ALL {
-        let labels = gcforms::labels::known(form);
+        let labels = gcforms::document::labels::known(form);
         assert!(labels.len() > 5, "{form:?}");
         for (path, label) in labels {
             assert!(!label.trim().is_empty(), "{form:?} {path}");
         }
     }
     assert_eq!(
-        gcforms::labels::label(
+        gcforms::document::labels::label(
             gcforms::document::FormKind::Application,
             "hosts[].data_disk_gb"
         ),

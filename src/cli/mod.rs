@@ -162,7 +162,7 @@ pub fn run() -> ExitCode {
         } => render::run(&file, &output, copies, draft, &policy),
         Command::Drafts { command } => drafts::run(command, &policy),
         Command::Schema => {
-            let schema = gcforms::schema::combined_schema();
+            let schema = gcforms::package::combined_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 
 use super::findings::{Code, Finding};
 use super::format::{is_email, is_phone, parse_date};
+use crate::document::labels::label;
 use crate::document::FormKind;
 use crate::escape::printable;
-use crate::labels::label;
 use crate::policy::Policy;
 
 /// A field a rule looks at: its concrete path (`hosts[1].vcpu`) and its label

@@ -4,7 +4,7 @@
 //!
 //! Pipeline ([`validate_value`]): envelope checks ([`crate::input`], failures
 //! are unreadable input, not findings) → the structural pass
-//! ([`crate::structure`]) → the typed document → the rules of its form → the
+//! ([`structure`]) → the typed document → the rules of its form → the
 //! rules over a set of documents ([`set`]) where several are given together.
 
 mod application;
@@ -17,6 +17,7 @@ mod host;
 mod pledge;
 pub mod set;
 mod shared;
+pub mod structure;
 pub mod totals;
 
 pub use findings::{sort as sort_findings, Code, Finding, Severity};
@@ -70,7 +71,7 @@ pub fn validate_value(value: Value, policy: &Policy) -> Result<Report, InputErro
     let raw = into_document(value)?;
     let form = raw.form;
     let mut map = raw.value;
-    let structure = crate::structure::check(form, &mut map);
+    let structure = structure::check(form, &mut map);
     let mut ctx = Ctx::new(form, policy);
     let value = Value::Object(map);
     let (document, totals) = match form {

@@ -259,7 +259,7 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
 
 #[test]
 fn the_schema_describes_packages() {
-    let schema = gcforms::schema::combined_schema();
+    let schema = gcforms::package::combined_schema();
     assert_eq!(schema["x-gcforms-package"]["$ref"], "#/$defs/Package");
     let package = &schema["$defs"]["Package"];
     for field in [
@@ -276,6 +276,6 @@ fn the_schema_describes_packages() {
         assert!(package["properties"].get(field).is_some(), "{field}");
     }
     // The documents part is as before.
-    let documents = gcforms::schema::documents_schema();
+    let documents = gcforms::document::schema::documents_schema();
     assert_eq!(schema["oneOf"], documents["oneOf"]);
 }
