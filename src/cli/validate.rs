@@ -5,20 +5,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use gcforms::document::{Document, FormKind};
-use gcforms::input::{read_file_limited, InputError};
+use gcforms::input::{parse_json, read_file_limited, InputError};
 use gcforms::policy::Policy;
-use gcforms::rules::{set, Report, Severity};
+use gcforms::rules::{validate_set, PledgeRule, Report, Severity};
 
 use super::{report_error, Format, Outcome};
 
 /// Validates each file and prints the result in `format`.
 pub fn run(files: &[PathBuf], format: Format, policy: &Policy) -> Outcome {
-    let mut results: Vec<Result<Report, InputError>> = files
+    // Applications and pledges given together are checked as a set; a
+    // pledge among them makes the set a submission.
+    let documents = files
         .iter()
-        .map(|f| read_file_limited(f).and_then(|bytes| gcforms::validate_bytes(&bytes, policy)))
-        .collect();
-    add_set_findings(&mut results);
+        .map(|f| read_file_limited(f).and_then(|bytes| parse_json(&bytes)));
+    let results = validate_set(documents, policy, PledgeRule::WhenAnyGiven).into_reports();
 
     let mut worst = Outcome::Ok;
     for (file, result) in files.iter().zip(&results) {
@@ -34,29 +34,6 @@ pub fn run(files: &[PathBuf], format: Format, policy: &Policy) -> Outcome {
         }
     }
     worst
-}
-
-/// Applications and pledges given together are checked as a set; when any
-/// pledge is given, the set is meant as a submission and every application
-/// needs its pledge.
-fn add_set_findings(results: &mut [Result<Report, InputError>]) {
-    let documents: Vec<(usize, &Document)> = results
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| r.as_ref().ok()?.document.as_ref().map(|d| (i, d)))
-        .collect();
-    let has_pledge = documents
-        .iter()
-        .any(|(_, d)| d.form() == FormKind::SecurityPledge);
-    let docs: Vec<&Document> = documents.iter().map(|(_, d)| *d).collect();
-    let found = set::check(&docs, has_pledge);
-    let owners: Vec<usize> = documents.iter().map(|(i, _)| *i).collect();
-    for f in found {
-        if let Some(Ok(report)) = results.get_mut(owners[f.index]) {
-            report.findings.push(f.finding);
-            gcforms::rules::sort_findings(&mut report.findings);
-        }
-    }
 }
 
 fn json_line(file: &Path, result: &Result<Report, InputError>) -> serde_json::Value {

@@ -13,7 +13,7 @@ use super::{
 use crate::document::Document;
 use crate::input::InputError;
 use crate::policy::Policy;
-use crate::rules::{set, sort_findings, Report};
+use crate::rules::{validate_set, PledgeRule, Report};
 use crate::sign::{
     jcs, sign_pdf_with_attachment, Attachment, Fingerprint, SignError, SignatureAppearance, UnitKey,
 };
@@ -133,19 +133,16 @@ fn contact_of(document: &Document) -> Option<&str> {
 /// `pledge_unit_mismatch`). `Ok` holds every report (warnings only); any
 /// error refuses the submission with every report.
 pub fn check_submission(documents: &[Value], policy: &Policy) -> Result<Vec<Report>, PackError> {
-    let mut reports = Vec::with_capacity(documents.len());
-    for (i, value) in documents.iter().enumerate() {
-        let report = crate::validate_value(value.clone(), policy)
-            .map_err(|e| PackError::Unreadable(i, e))?;
-        reports.push(report);
-    }
-    let typed: Vec<&Document> = reports.iter().filter_map(|r| r.document.as_ref()).collect();
-    if typed.len() == reports.len() {
-        for f in set::check(&typed, true) {
-            reports[f.index].findings.push(f.finding);
-            sort_findings(&mut reports[f.index].findings);
-        }
-    }
+    let reports = validate_set(
+        documents.iter().cloned().map(Ok),
+        policy,
+        PledgeRule::Required,
+    )
+    .into_reports()
+    .into_iter()
+    .enumerate()
+    .map(|(i, r)| r.map_err(|e| PackError::Unreadable(i, e)))
+    .collect::<Result<Vec<_>, _>>()?;
     if reports.is_empty() || !reports.iter().all(|r| r.is_valid() && r.document.is_some()) {
         return Err(PackError::Findings(reports));
     }

@@ -40,11 +40,11 @@ use serde_json::Value;
 use super::{
     signed_bytes, Package, ALG_ES256, EMBEDDED_DATA_NAME, FORMAT, FORMAT_VERSION, MAX_PDF_BYTES,
 };
-use crate::document::{Document, FormKind};
+use crate::document::FormKind;
 use crate::escape::printable;
 use crate::input::parse_json;
 use crate::policy::Policy;
-use crate::rules::{set, Severity};
+use crate::rules::{validate_set, PledgeRule, Severity};
 use crate::sign::pdf::embedded_file;
 use crate::sign::{jcs, verify_pdf, CertInfo, PdfSignature, TrustStore};
 
@@ -471,9 +471,13 @@ fn check_rules(v: &mut Verification, package: &Package, policy: &Policy) {
         Severity::Warning
     };
     let mut problems = Vec::new();
-    let mut documents: Vec<Document> = Vec::new();
-    for (i, doc) in package.documents.iter().enumerate() {
-        match crate::validate_value(doc.data.clone(), policy) {
+    let set = validate_set(
+        package.documents.iter().map(|d| Ok(d.data.clone())),
+        policy,
+        PledgeRule::Required,
+    );
+    for (i, result) in set.documents.iter().enumerate() {
+        match result {
             Ok(report) => {
                 for f in report
                     .findings
@@ -488,14 +492,17 @@ fn check_rules(v: &mut Verification, package: &Package, policy: &Policy) {
                         f.message
                     ));
                 }
-                documents.extend(report.document);
             }
             Err(e) => problems.push(format!("文档{}：{e}", i + 1)),
         }
     }
-    if documents.len() == package.documents.len() {
-        let refs: Vec<&Document> = documents.iter().collect();
-        for f in set::check(&refs, true) {
+    // The set is judged only when every document could be read.
+    let all_read = set
+        .documents
+        .iter()
+        .all(|r| r.as_ref().is_ok_and(|r| r.document.is_some()));
+    if all_read {
+        for f in &set.set_findings {
             problems.push(format!(
                 "文档{} [{}] {}",
                 f.index + 1,
