@@ -139,7 +139,7 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
     let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
     let v = verify_file_bytes(&bytes, state.policy, None)
-        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e))?;
+        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))?;
     Ok(VerifyResult {
         valid: v.valid,
         is_package: v.kind == "package",

@@ -15,7 +15,10 @@ pub mod verify;
 
 pub use pack::{check_submission, pack, PackError, PackOptions, RenderPdf};
 pub use paper::PaperRenderer;
-pub use verify::{verify_file_bytes, verify_package, verify_signed_pdf, Check, Verification};
+pub use verify::{
+    verify_file_bytes, verify_package, verify_signed_pdf, Check, CheckCode, Verification,
+    VerificationKind, VerifyError,
+};
 
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Serialize};

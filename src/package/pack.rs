@@ -13,6 +13,7 @@ use super::{
 use crate::document::Document;
 use crate::input::InputError;
 use crate::policy::Policy;
+use crate::render::RenderError;
 use crate::rules::{validate_set, PledgeRule, Report};
 use crate::sign::{
     jcs, sign_pdf_with_attachment, Attachment, Fingerprint, SignError, SignatureAppearance, UnitKey,
@@ -30,7 +31,7 @@ pub trait RenderPdf {
         document: &Document,
         policy: &Policy,
         fingerprint: &Fingerprint,
-    ) -> Result<Vec<u8>, String>;
+    ) -> Result<Vec<u8>, RenderError>;
 
     /// Where on the last page the visible signature block goes, kept free by
     /// the renderer; `None` for the signer's default corner.
@@ -41,14 +42,14 @@ pub trait RenderPdf {
 
 impl<F> RenderPdf for F
 where
-    F: Fn(&Document, &Policy, &Fingerprint) -> Result<Vec<u8>, String>,
+    F: Fn(&Document, &Policy, &Fingerprint) -> Result<Vec<u8>, RenderError>,
 {
     fn render_pdf(
         &self,
         document: &Document,
         policy: &Policy,
         fingerprint: &Fingerprint,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, RenderError> {
         self(document, policy, fingerprint)
     }
 }
@@ -89,7 +90,7 @@ pub enum PackError {
     /// input's report, with the set findings added.
     Findings(Vec<Report>),
     /// Rendering failed.
-    Render(usize, String),
+    Render(usize, RenderError),
     /// Signing failed.
     Sign(SignError),
     /// A document cannot be put in canonical form (e.g. a huge integer).

@@ -14,7 +14,11 @@ fn verify(bytes: &[u8]) -> Verification {
 }
 
 fn failed(v: &Verification) -> Vec<&'static str> {
-    v.checks.iter().filter(|c| !c.ok).map(|c| c.code).collect()
+    v.checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.code.as_str())
+        .collect()
 }
 
 /// Signs a package value again with `key`, as a forger holding that key would.
@@ -77,7 +81,7 @@ fn a_fresh_package_verifies_with_every_check() {
     assert!(v.valid, "{:#?}", v.checks);
     assert_eq!(v.kind, "package");
     assert_eq!(v.trusted, None);
-    let codes: Vec<&str> = v.checks.iter().map(|c| c.code).collect();
+    let codes: Vec<&str> = v.checks.iter().map(|c| c.code.as_str()).collect();
     for code in [
         "package_signature",
         "fingerprint",

@@ -23,7 +23,7 @@ mod sign;
 mod verify;
 
 pub use sign::{sign_pdf, sign_pdf_with_attachment, Attachment};
-pub use verify::{embedded_file, verify_pdf, PdfSignature, NOT_A_PDF};
+pub use verify::{embedded_file, verify_pdf, NotAPdf, PdfSignature};
 
 use lopdf::{Object, StringFormat};
 

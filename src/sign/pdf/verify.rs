@@ -61,14 +61,16 @@ impl PdfSignature {
     }
 }
 
-/// Why bytes are not a PDF that can be checked.
-pub const NOT_A_PDF: &str = "不是 PDF 文件（缺少 %PDF 文件头）";
+/// Bytes that are not a PDF that can be checked (no `%PDF-` header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("不是 PDF 文件（缺少 %PDF 文件头）")]
+pub struct NotAPdf;
 
 /// Finds and checks every signature of a PDF. `Err` when the bytes are not a
 /// PDF at all; an unsigned PDF gives an empty list.
-pub fn verify_pdf(bytes: &[u8]) -> Result<Vec<PdfSignature>, String> {
+pub fn verify_pdf(bytes: &[u8]) -> Result<Vec<PdfSignature>, NotAPdf> {
     if !bytes.starts_with(b"%PDF-") {
-        return Err(NOT_A_PDF.into());
+        return Err(NotAPdf);
     }
     let mut found: Vec<PdfSignature> = Vec::new();
     let mut from = 0;
