@@ -74,22 +74,6 @@ fn tokens(source: &str) -> Vec<Token> {
                 out.push(Token::PathSep);
                 i += 2;
             }
-            '{' => {
-                out.push(Token::Open);
-                i += 1;
-            }
-            '}' => {
-                out.push(Token::Close);
-                i += 1;
-            }
-            ',' => {
-                out.push(Token::Comma);
-                i += 1;
-            }
-            '*' => {
-                out.push(Token::Star);
-                i += 1;
-            }
             _ if c.is_alphabetic() || c == '_' => {
                 // `r#type` is the identifier `type`.
                 if c == 'r' && at(i + 1) == '#' {
@@ -108,7 +92,13 @@ fn tokens(source: &str) -> Vec<Token> {
                 out.push(Token::Other);
             }
             _ => {
-                out.push(Token::Other);
+                out.push(match c {
+                    '{' => Token::Open,
+                    '}' => Token::Close,
+                    ',' => Token::Comma,
+                    '*' => Token::Star,
+                    _ => Token::Other,
+                });
                 i += 1;
             }
         }
@@ -384,8 +374,16 @@ fn cycles(graph: &Graph) -> Vec<String> {
         for pair in steps.windows(2) {
             text.push_str(&format!("\n    {}", graph[&pair[0]][&pair[1]]));
         }
-        let component = reach(node);
-        reported.extend(component.into_iter().filter(|m| reach(m).contains(node)));
+        // Every module on some cycle with `node`, reported once.
+        let knot: Vec<ModPath> = reach(node)
+            .into_iter()
+            .filter(|m| reach(m).contains(node))
+            .collect();
+        if knot.len() + 1 > steps.len() {
+            let names: Vec<String> = knot.iter().map(name).collect();
+            text.push_str(&format!("\n    all tied together: {}", names.join(", ")));
+        }
+        reported.extend(knot);
         out.push(text);
     }
     out
