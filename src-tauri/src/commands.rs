@@ -128,7 +128,7 @@ pub fn field_labels() -> Vec<FormLabels> {
             form,
             short_name: form.short_name().into(),
             title: form.title().into(),
-            labels: gcforms::labels::known(form)
+            labels: gcforms::document::labels::known(form)
                 .into_iter()
                 .map(|(path, label)| FieldLabel { path, label })
                 .collect(),

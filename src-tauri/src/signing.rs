@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use gcforms::package::{pack, verify_file_bytes, PackError, PackOptions, PaperRenderer};
+use gcforms::package::{
+    pack, verify_file_bytes, PackError, PackOptions, PaperRenderer, VerificationKind,
+};
 use gcforms::rules::Severity;
 use gcforms::sign::{CertInfo, KeyFileError};
 use gcforms::store::ExportKind;
@@ -143,10 +145,10 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
     let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
     let v = verify_file_bytes(&bytes, &state.policy, None)
-        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e))?;
+        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))?;
     Ok(VerifyResult {
         valid: v.valid,
-        is_package: v.kind == "package",
+        is_package: v.kind == VerificationKind::Package,
         signer: v.signer.as_ref().map(|s| s.unit.clone()),
         fingerprint: v.signer.as_ref().map(|s| s.fingerprint.clone()),
         lines: v
