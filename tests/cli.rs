@@ -352,3 +352,49 @@ fn new_cancellation_and_refusals() {
     assert_eq!(doc["form"], "security_pledge");
     assert_eq!(doc["id"].as_str().unwrap().len(), 36);
 }
+
+/// A unit name with a right-to-left override or a bell character is a
+/// finding at its field, naming the code point; no output carries the raw
+/// character; and the draft still prints (the character never reaches the
+/// renderer).
+#[test]
+fn control_characters_are_findings_named_by_code_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = example("application");
+    set(
+        &mut doc,
+        "/applicant/unit_name",
+        Value::from("韶关市\u{202e}心中记登\u{7}"),
+    );
+    let file = write_temp(
+        &dir,
+        "rtl.json",
+        serde_json::to_string(&doc).unwrap().as_bytes(),
+    );
+    let out = run(&["validate", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("[control_character]") && text.contains("U+202E"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{7}'),
+        "raw character in {text:?}"
+    );
+    let pdf = dir.path().join("rtl.pdf");
+    let out = run(&["render", &file, "-o", pdf.to_str().unwrap(), "--draft"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["render", &file, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("U+202E") && !err.contains('\u{202e}'),
+        "{err:?}"
+    );
+}

@@ -19,6 +19,9 @@ pub enum Code {
     EnumValue,
     /// A value of the wrong JSON type (text where a number belongs, …).
     TypeMismatch,
+    /// Text holding a control or invisible formatting character (U+0007,
+    /// U+202E, …), which a form cannot print.
+    ControlCharacter,
     /// Not a mainland mobile or landline number.
     PhoneFormat,
     /// Not a plausible e-mail address.
@@ -61,11 +64,12 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of SPEC §3.
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::Required,
         Code::UnknownField,
         Code::EnumValue,
         Code::TypeMismatch,
+        Code::ControlCharacter,
         Code::PhoneFormat,
         Code::EmailFormat,
         Code::DateFormat,
@@ -94,6 +98,7 @@ impl Code {
             Code::UnknownField => "unknown_field",
             Code::EnumValue => "enum_value",
             Code::TypeMismatch => "type_mismatch",
+            Code::ControlCharacter => "control_character",
             Code::PhoneFormat => "phone_format",
             Code::EmailFormat => "email_format",
             Code::DateFormat => "date_format",

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 use super::findings::{Code, Finding};
 use crate::document::schema::{form_schema, resolve, title_of};
 use crate::document::FormKind;
-use crate::escape::printable;
+use crate::escape::{code_point, printable, unprintable};
 
 /// What the structural pass found and cleaned.
 #[derive(Debug, Default)]
@@ -356,7 +356,10 @@ impl Walker {
             Value::Object(_) => OBJECT,
         };
         if bit & mask != 0 {
-            return Verdict::Keep;
+            return match v {
+                Value::String(text) => self.printable_text(text, path, label),
+                _ => Verdict::Keep,
+            };
         }
         let message = format!(
             "{}应为{}，实际为{}，请改正",
@@ -365,6 +368,22 @@ impl Walker {
             describe(v)
         );
         self.finding(Code::TypeMismatch, path, message);
+        Verdict::Drop
+    }
+
+    /// Text with a character no form can print (a control character, a
+    /// right-to-left override) is reported by its code point and removed, so
+    /// that a document that validates always prints.
+    fn printable_text(&mut self, text: &str, path: &str, label: &Label) -> Verdict {
+        let Some((at, c)) = unprintable(text) else {
+            return Verdict::Keep;
+        };
+        let message = format!(
+            "{}的第{at}个字符是不可见的控制字符 {}，无法打印（常见于从其他文档复制的文字），请删除后重新输入",
+            label.render(),
+            code_point(c)
+        );
+        self.finding(Code::ControlCharacter, path, message);
         Verdict::Drop
     }
 
