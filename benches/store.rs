@@ -129,6 +129,7 @@ fn autosave(c: &mut Criterion) {
     eprintln!("300-host draft: {} bytes", texts[0].len());
     store.save(&texts[0]).unwrap();
     breakdown(&store, &texts, dir.path());
+    thinning_cost();
 
     let mut times = Vec::with_capacity(1000);
     for i in 0..1000 {
@@ -155,6 +156,43 @@ fn autosave(c: &mut Criterion) {
     c.bench_function("autosave_300_hosts_unchanged", |b| {
         b.iter(|| black_box(store.save(&texts[i % 2]).unwrap()))
     });
+}
+
+/// What thinning the history costs the save that starts a new version (it
+/// runs in that save's transaction): saves of a 300-host draft 61 s apart,
+/// each a new version, into a history already at its cap of 200 — so every
+/// save deletes one old version — against the same saves with no cap.
+fn thinning_cost() {
+    let texts = [
+        application("bench-thin", 300, "韶关市数据管理中心", 1),
+        application("bench-thin", 300, "韶关市数据管理中心", 2),
+    ];
+    for (name, cap) in [("at the cap of 200", 200), ("no cap", usize::MAX)] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::open(dir.path().join("drafts.db")).unwrap();
+        store.set_history_policy(gcforms::store::HistoryPolicy {
+            max_versions: cap,
+            ..gcforms::store::HistoryPolicy::default()
+        });
+        let now = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_700_000_000_000));
+        let clock = std::sync::Arc::clone(&now);
+        store.set_clock(move || clock.load(std::sync::atomic::Ordering::SeqCst));
+        let mut times = Vec::new();
+        for i in 0..600 {
+            now.fetch_add(61_000, std::sync::atomic::Ordering::SeqCst);
+            let t = Instant::now();
+            let saved = store.save(&texts[i % 2]).unwrap();
+            if i >= 300 {
+                times.push(t.elapsed());
+            }
+            assert!(saved.new_version);
+        }
+        let kept = store.history("bench-thin").unwrap().len();
+        eprintln!(
+            "new version of a 300-host draft, history {name} ({kept} kept): {}",
+            p50_p99(times)
+        );
+    }
 }
 
 fn many_drafts(c: &mut Criterion) {
