@@ -12,6 +12,8 @@
 //! assert!(report.findings.iter().any(|f| f.code == gcforms::rules::Code::Required));
 //! ```
 
+pub mod calendar;
+pub mod data_dir;
 pub mod document;
 pub mod input;
 pub mod labels;

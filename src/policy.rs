@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -125,6 +125,35 @@ pub struct MajorChangePolicy {
     pub growth_ratio: f64,
 }
 
+impl MajorChangePolicy {
+    /// The growth limit in words: 「一倍」 for 1.0, else a percentage.
+    pub fn growth_words(&self) -> String {
+        if self.growth_ratio == 1.0 {
+            "一倍".to_string()
+        } else {
+            format!("{}%", self.growth_ratio * 100.0)
+        }
+    }
+
+    /// What makes a change major under this policy (第二十一条), for the
+    /// editor's note: 「改变网络区域、操作系统类别，或总配置增长超过一倍」.
+    pub fn summary(&self) -> String {
+        let mut kinds = Vec::new();
+        if self.zone_change {
+            kinds.push("网络区域");
+        }
+        if self.os_family_change {
+            kinds.push("操作系统类别");
+        }
+        let growth = format!("总配置增长超过{}", self.growth_words());
+        if kinds.is_empty() {
+            growth
+        } else {
+            format!("改变{}，或{growth}", kinds.join("、"))
+        }
+    }
+}
+
 /// Deadlines (第十七, 二十, 二十一, 二十二条).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -152,10 +181,19 @@ impl std::error::Error for PolicyError {}
 impl Policy {
     /// The Shaoguan 2020 policy compiled into the binary.
     pub fn default_shaoguan() -> &'static Policy {
-        static DEFAULT: OnceLock<Policy> = OnceLock::new();
+        Policy::shared_default()
+    }
+
+    /// The same compiled-in policy as a shared handle, for holders that may
+    /// also be given another policy (the draft store): one instance in the
+    /// process, however many hold it.
+    pub fn shared_default() -> &'static Arc<Policy> {
+        static DEFAULT: OnceLock<Arc<Policy>> = OnceLock::new();
         DEFAULT.get_or_init(|| {
-            Policy::from_json(DEFAULT_POLICY_JSON.as_bytes())
-                .expect("the shipped policy is checked by the test suite")
+            Arc::new(
+                Policy::from_json(DEFAULT_POLICY_JSON.as_bytes())
+                    .expect("the shipped policy is checked by the test suite"),
+            )
         })
     }
 
@@ -253,3 +291,7 @@ impl Policy {
 
 /// The `os` value that means "not in the catalog; see `os_other`".
 pub const OS_OTHER: &str = "other";
+
+/// The label of [`OS_OTHER`] on screen and paper; the system's name is
+/// written beside it (`os_other`).
+pub const OS_OTHER_LABEL: &str = "其他";

@@ -280,3 +280,75 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(run(&["--help"]).status.code(), Some(0));
 }
+
+/// `gcforms new change --from APPLICATION.json` starts a 附件3 from the
+/// application, as the app's 引用原申请 does: the result is a readable
+/// document whose only findings are what the clerk must still decide.
+#[test]
+fn new_change_from_an_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("change.json");
+    let out = run(&[
+        "new",
+        "change",
+        "--from",
+        "examples/application.json",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+    let app = example("application");
+    assert_eq!(doc["form"], "change");
+    assert_eq!(doc["original_application_id"], app["id"]);
+    assert_ne!(doc["id"], app["id"]);
+    assert_eq!(doc["items"][0]["before"], app["hosts"][0]);
+    assert_eq!(doc["applicant"]["unit_name"], app["applicant"]["unit_name"]);
+    let checked = run(&["validate", "--format", "json", out_path.to_str().unwrap()]);
+    let line = &json_lines(&checked)[0];
+    let codes: Vec<&str> = line["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    // 变更原因 is the clerk's; before = after is no change yet.
+    assert!(codes.contains(&"required"), "{codes:?}");
+    assert!(!codes.contains(&"unknown_field"), "{codes:?}");
+}
+
+/// A cancellation to standard output; a non-application source is refused
+/// with exit 1 and a Chinese reason; an unreadable one is exit 2.
+#[test]
+fn new_cancellation_and_refusals() {
+    let out = run(&["new", "cancellation", "--from", "examples/application.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["hosts"].as_array().unwrap().len(), 3);
+    assert!(doc["hosts"][0].get("backup").is_none());
+
+    let out = run(&["new", "change", "--from", "examples/security_pledge.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是附件1"));
+
+    let out = run(&["new", "application", "--from", "examples/application.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("只有附件3"));
+
+    let out = run(&["new", "change", "--from", "no-such-file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = run(&["new", "pledge"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = run(&["new", "security_pledge"]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["form"], "security_pledge");
+    assert_eq!(doc["id"].as_str().unwrap().len(), 36);
+}

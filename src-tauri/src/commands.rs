@@ -1,20 +1,23 @@
-//! The IPC commands: each decodes, calls the core (or a seam), converts.
-//! No rules live here: validation is `gcforms::validate_value`, drafts are a
-//! [`DraftStore`](crate::drafts::DraftStore), PDFs a
-//! [`Renderer`](crate::render::Renderer).
+//! The IPC commands: each decodes, calls the core, converts. No rules live
+//! here: validation is `gcforms::validate_value`, drafts are the core's store
+//! ([`Drafts`](crate::drafts::Drafts)), PDFs the core's renderer.
 //!
 //! Commands that touch the disk or may take a while (validation of a large
 //! document) are `async`, so they run off the main thread.
 
-use gcforms::document::{BackupCopy, BackupDataType, ChangeType, FormKind, MaintainerNature};
-use gcforms::policy::{CatalogEntry, Range, OS_OTHER};
+use base64::Engine as _;
+use gcforms::document::{
+    prefill, BackupCopy, BackupDataType, ChangeType, DispositionKind, FormKind, MaintainerNature,
+};
+use gcforms::policy::{CatalogEntry, Range, OS_OTHER, OS_OTHER_LABEL};
+use gcforms::store::{DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
 use serde_json::Value;
 use tauri::State;
 
 use crate::ipc::{
-    AppInfo, Bounds, Catalogs, Choice, DraftSummary, ErrorCode, ExportDone, FieldLabel, FormCopies,
-    FormLabels, IpcError, IpcResult, ListQuery, OpenedDraft, PdfData, PdfRequest, PledgeClause,
-    PledgeText, SavedDraft, UnitProfile, ValidationReport, VersionInfo,
+    AppInfo, Bounds, Catalogs, Choice, ErrorCode, ExportDone, FieldLabel, FormCopies, FormLabels,
+    IpcError, IpcResult, OpenedDraft, PdfData, PdfRequest, PledgeClause, PledgeText, SaveResult,
+    ValidationReport,
 };
 use crate::AppState;
 
@@ -22,15 +25,17 @@ use crate::AppState;
 #[tauri::command]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    let p = state.policy;
+    let p = &state.policy;
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         policy_id: p.id.clone(),
         policy_version: p.version.clone(),
         policy_title: p.title.clone(),
-        data_dir: state.drafts.location(),
-        render_available: state.renderer.available(),
-        history_available: state.drafts.has_history(),
+        data_dir: state.drafts.location().to_string(),
+        // Only whether the font files are there: loading them is the
+        // warm-up thread's job and must not hold up the window.
+        render_available: gcforms::render::Fonts::installed(),
+        history_available: true,
         store_notice: state.store_notice.clone(),
     }
 }
@@ -76,7 +81,7 @@ fn labelled<T: Copy + serde::Serialize>(all: &[T], label: fn(T) -> &'static str)
 #[tauri::command]
 #[specta::specta]
 pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
-    let p = state.policy;
+    let p = &state.policy;
     Catalogs {
         server_types: catalog(&p.server_types),
         network_zones: catalog(&p.network_zones),
@@ -85,19 +90,16 @@ pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
                 .iter()
                 .map(|(k, e)| (k.as_str(), e.label.as_str())),
         ),
-        os_other_key: OS_OTHER.into(),
+        os_other: Choice {
+            key: OS_OTHER.into(),
+            label: OS_OTHER_LABEL.into(),
+        },
         jurisdictions: catalog(&p.jurisdictions),
         maintainer_natures: labelled(&MaintainerNature::ALL, MaintainerNature::label),
         backup_data_types: labelled(&BackupDataType::ALL, BackupDataType::label),
         backup_copies: labelled(&BackupCopy::ALL, BackupCopy::label),
         change_types: labelled(&ChangeType::ALL, ChangeType::label),
-        // The `kind` values are fixed by SPEC §2.4; the labels are the
-        // variants' titles in the core (已迁移, 已备份, 确认无需保留).
-        disposition_kinds: choices([
-            ("migrated", "已迁移"),
-            ("backed_up", "已备份"),
-            ("destroy", "确认无需保留"),
-        ]),
+        disposition_kinds: labelled(&DispositionKind::ALL, DispositionKind::label),
         min_data_disk_gb: p.min_data_disk_gb,
         default_retention_months: p.backup.default_retention_months,
         retention_months: bounds(p.backup.retention_months),
@@ -111,6 +113,7 @@ pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
                 copies: p.copies_of(form),
             })
             .collect(),
+        major_change: p.major_change.summary(),
     }
 }
 
@@ -152,14 +155,13 @@ pub fn pledge_text() -> PledgeText {
     }
 }
 
-/// Validates a document as the clerk types. The last document seen is kept
-/// so that closing the window can still save it (see `lib.rs`). Async so a
-/// large document never holds up the main (window) thread.
+/// Validates a document without saving it (a draft just opened, whose
+/// stored text is not rewritten). Edits are validated by [`save_draft`].
+/// Async so a large document never holds up the main (window) thread.
 #[tauri::command]
 #[specta::specta]
 pub async fn validate(state: State<'_, AppState>, document: Value) -> IpcResult<ValidationReport> {
-    state.remember(&document);
-    Ok(gcforms::validate_value(document, state.policy)?.into())
+    Ok(gcforms::validate_value(document, &state.policy)?.into())
 }
 
 /// A new draft of `form`, prefilled from 常用信息.
@@ -176,13 +178,16 @@ pub async fn open_draft(state: State<'_, AppState>, id: String) -> IpcResult<Ope
     state.drafts.get(&id)
 }
 
-/// Saves a document (autosave and Ctrl+S).
+/// Saves a document as the clerk edits it (autosave and Ctrl+S) and returns
+/// the findings the save computed: each edit is validated once.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_draft(state: State<'_, AppState>, document: Value) -> IpcResult<SavedDraft> {
-    let saved = state.drafts.save(&document)?;
-    state.forget(&document);
-    Ok(saved)
+pub async fn save_draft(state: State<'_, AppState>, document: Value) -> IpcResult<SaveResult> {
+    let (saved, report) = state.drafts.save(&document)?;
+    Ok(SaveResult {
+        saved,
+        report: report.into(),
+    })
 }
 
 /// The drafts matching a query.
@@ -264,7 +269,8 @@ pub async fn prefill_from_application(
     application_id: String,
 ) -> IpcResult<Value> {
     let application = state.drafts.get(&application_id)?.document;
-    crate::prefill::from_application(&document, &application)
+    prefill::from_application(&document, &application)
+        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))
 }
 
 /// The PDF of a document for the preview; `draft` stamps 草稿.
@@ -277,7 +283,7 @@ pub async fn render_pdf(
 ) -> IpcResult<PdfData> {
     let (bytes, draft) = state.pdf(document, request)?;
     Ok(PdfData {
-        base64: crate::render::base64(&bytes),
+        base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
         draft,
     })
 }
@@ -307,7 +313,7 @@ pub async fn export_pdf(
         // The PDF is written; a failure to log it must not undo that.
         if let Err(e) = state
             .drafts
-            .log_pdf_export(&id, std::path::Path::new(&path))
+            .log_export(&id, ExportKind::Pdf, std::path::Path::new(&path))
         {
             eprintln!("导出记录未能保存：{}", e.message);
         }

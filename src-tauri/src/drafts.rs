@@ -1,63 +1,174 @@
-//! Where drafts live: the [`DraftStore`] seam between the commands and the
-//! core's SQLite store ([`crate::core_store::CoreStore`]). The tests here run
-//! the commands' view of drafts against a real database file.
+//! The app's drafts: the core's SQLite store ([`gcforms::store::Store`], the
+//! same database the `gcforms drafts` command uses) behind a mutex, with its
+//! errors turned into the IPC error shape. The store's own types cross IPC
+//! as they are (they derive `specta::Type` behind the core's `specta`
+//! feature); only the document is parsed here, so the UI gets JSON, not text.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use gcforms::document::FormKind;
+use gcforms::policy::Policy;
+use gcforms::store::{
+    DraftSummary, ExportKind, ListQuery, Notice, SavedDraft, Store, StoreError, UnitProfile,
+    VersionInfo,
+};
+use gcforms::Report;
 use serde_json::Value;
 
-use crate::ipc::{
-    DraftSummary, IpcResult, ListQuery, OpenedDraft, SavedDraft, UnitProfile, VersionInfo,
-};
+use crate::ipc::{ErrorCode, IpcError, IpcResult, OpenedDraft};
 
-/// What the app needs from a draft store. Every method returns the IPC error
-/// shape so commands stay one line.
-pub trait DraftStore: Send + Sync {
-    /// A new empty document of `form`, prefilled from 常用信息, saved.
-    fn create(&self, form: FormKind) -> IpcResult<OpenedDraft>;
-    /// Saves a document under its `id` (creating the draft if new).
-    fn save(&self, document: &Value) -> IpcResult<SavedDraft>;
+/// The draft store: `Store` is `Send` but not `Sync`.
+pub struct Drafts {
+    store: Mutex<Store>,
+    location: String,
+}
+
+impl Drafts {
+    /// Opens (or creates) the store at `path`, checking drafts against
+    /// `policy` (the app's one instance). A repair notice, if any, is returned
+    /// for the clerk.
+    pub fn open(path: &Path, policy: &Arc<Policy>) -> IpcResult<(Drafts, Option<String>)> {
+        Drafts::wrap(Store::open(path), policy)
+    }
+
+    /// Opens the store in the user's data folder (created on first run),
+    /// shared with the CLI.
+    pub fn open_default(policy: &Arc<Policy>) -> IpcResult<(Drafts, Option<String>)> {
+        Drafts::wrap(Store::open_default(), policy)
+    }
+
+    fn wrap(
+        opened: Result<(Store, Option<Notice>), StoreError>,
+        policy: &Arc<Policy>,
+    ) -> IpcResult<(Drafts, Option<String>)> {
+        let (mut store, notice) = opened.map_err(storage)?;
+        store.set_policy(Arc::clone(policy));
+        let location = store.path().display().to_string();
+        let drafts = Drafts {
+            store: Mutex::new(store),
+            location,
+        };
+        Ok((drafts, notice.map(|n| n.to_string())))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> IpcResult<T> {
+        let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&store).map_err(storage)
+    }
+
     /// One draft with its document.
-    fn get(&self, id: &str) -> IpcResult<OpenedDraft>;
+    pub fn get(&self, id: &str) -> IpcResult<OpenedDraft> {
+        let draft = self.with(|s| s.get(id))?;
+        let document: Value = serde_json::from_str(&draft.document)
+            .map_err(|e| IpcError::new(ErrorCode::Storage, format!("草稿内容无法读取：{e}")))?;
+        Ok(OpenedDraft {
+            summary: draft.summary,
+            document,
+        })
+    }
+
+    /// A new empty document of `form`, prefilled from 常用信息, saved.
+    pub fn create(&self, form: FormKind) -> IpcResult<OpenedDraft> {
+        let draft = self.with(|s| s.create(form))?;
+        self.get(&draft.summary.id)
+    }
+
+    /// Saves a document under its `id` (creating the draft if new) and
+    /// returns the validation report the save computed: one validation per
+    /// edit, for both the store's status and the editor's findings.
+    pub fn save(&self, document: &Value) -> IpcResult<(SavedDraft, Report)> {
+        let text = serde_json::to_string_pretty(document)
+            .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))?;
+        self.with(|s| s.save_with_report(&text))
+    }
+
     /// The drafts matching a query, newest change first.
-    fn list(&self, query: &ListQuery) -> IpcResult<Vec<DraftSummary>>;
+    pub fn list(&self, query: &ListQuery) -> IpcResult<Vec<DraftSummary>> {
+        self.with(|s| s.list(query))
+    }
+
     /// A copy under a new id (以此为模板新建).
-    fn duplicate(&self, id: &str) -> IpcResult<OpenedDraft>;
+    pub fn duplicate(&self, id: &str) -> IpcResult<OpenedDraft> {
+        let saved = self.with(|s| s.duplicate(id))?;
+        self.get(&saved.id)
+    }
+
     /// Moves a draft to the trash.
-    fn trash(&self, id: &str) -> IpcResult<()>;
+    pub fn trash(&self, id: &str) -> IpcResult<()> {
+        self.with(|s| s.trash(id))
+    }
+
     /// Takes a draft out of the trash.
-    fn restore(&self, id: &str) -> IpcResult<()>;
+    pub fn restore(&self, id: &str) -> IpcResult<()> {
+        self.with(|s| s.restore(id))
+    }
+
     /// Deletes a draft in the trash for good.
-    fn purge(&self, id: &str) -> IpcResult<()>;
+    pub fn purge(&self, id: &str) -> IpcResult<()> {
+        self.with(|s| s.purge(id))
+    }
+
     /// The kept versions, newest first.
-    fn history(&self, id: &str) -> IpcResult<Vec<VersionInfo>>;
+    pub fn history(&self, id: &str) -> IpcResult<Vec<VersionInfo>> {
+        self.with(|s| s.history(id))
+    }
+
     /// Makes an old version current again (as a new version).
-    fn restore_version(&self, id: &str, version: i64) -> IpcResult<OpenedDraft>;
+    pub fn restore_version(&self, id: &str, version: i64) -> IpcResult<OpenedDraft> {
+        self.with(|s| s.restore_version(id, version))?;
+        self.get(id)
+    }
+
     /// 常用信息.
-    fn profile(&self) -> IpcResult<UnitProfile>;
+    pub fn profile(&self) -> IpcResult<UnitProfile> {
+        self.with(|s| s.profile())
+    }
+
     /// Replaces 常用信息.
-    fn set_profile(&self, profile: &UnitProfile) -> IpcResult<()>;
-    /// Whether [`history`](Self::history) keeps versions.
-    fn has_history(&self) -> bool;
+    pub fn set_profile(&self, profile: &UnitProfile) -> IpcResult<()> {
+        self.with(|s| s.set_profile(profile))
+    }
+
     /// Where the drafts are, for the administrator.
-    fn location(&self) -> String;
-    /// Records a final PDF exported from draft `id` in the export log (with
-    /// the file's SHA-256); the draft's status becomes 已导出 when the PDF is
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The folder of the database, where the unit key files live too.
+    pub fn folder(&self) -> &Path {
+        Path::new(&self.location).parent().unwrap_or(Path::new(""))
+    }
+
+    /// Records an exported file holding draft `id` in the export log (with
+    /// the file's SHA-256); the draft's status becomes 已导出 when the file is
     /// of its current version.
-    fn log_pdf_export(&self, id: &str, path: &std::path::Path) -> IpcResult<()>;
-    /// Records a submission package holding draft `id` in the export log.
-    fn log_package_export(&self, id: &str, path: &std::path::Path) -> IpcResult<()>;
+    pub fn log_export(&self, id: &str, kind: ExportKind, path: &Path) -> IpcResult<()> {
+        self.with(|s| s.log_export(id, kind, path)).map(drop)
+    }
+}
+
+fn storage(e: StoreError) -> IpcError {
+    let code = match &e {
+        StoreError::NotFound(_)
+        | StoreError::NotInTrash(_)
+        | StoreError::VersionNotFound { .. } => ErrorCode::NotFound,
+        StoreError::InvalidId(_) | StoreError::MissingId => ErrorCode::InvalidId,
+        StoreError::Input(_) => ErrorCode::InvalidDocument,
+        _ => ErrorCode::Storage,
+    };
+    IpcError::new(code, e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core_store::CoreStore;
-    use crate::ipc::{ErrorCode, UnitProfile};
     use serde_json::json;
 
-    fn store() -> (tempfile::TempDir, CoreStore) {
+    fn store() -> (tempfile::TempDir, Drafts) {
         let dir = tempfile::tempdir().unwrap();
-        let (s, notice) = CoreStore::open(&dir.path().join("drafts.db")).unwrap();
+        let policy = Policy::shared_default();
+        let (s, notice) = Drafts::open(&dir.path().join("drafts.db"), policy).unwrap();
         assert!(notice.is_none());
         (dir, s)
     }
@@ -75,9 +186,14 @@ mod tests {
         let id = d.summary.id.clone();
         let mut doc = d.document.clone();
         doc["applicant"]["system_name"] = json!("不动产统一登记信息平台");
-        let saved = s.save(&doc).unwrap();
+        let (saved, report) = s.save(&doc).unwrap();
         assert!(saved.changed);
-        assert!(!s.save(&doc).unwrap().changed);
+        // The report handed back is the one the status was decided by.
+        assert_eq!(
+            saved.errors as usize,
+            report.count(gcforms::rules::Severity::Error)
+        );
+        assert!(!s.save(&doc).unwrap().0.changed);
         let q = ListQuery {
             search: Some("登记 平台".into()),
             ..ListQuery::default()

@@ -3,11 +3,13 @@
 //! with a closed set of codes.
 //!
 //! Core types that cross unchanged (`FormKind`, `Finding`, `Sums`, the
-//! document types) derive `specta::Type` behind the core's `specta` feature.
+//! document types, the draft store's types) derive `specta::Type` behind the
+//! core's `specta` feature; nothing here mirrors them.
 //! Everything here is mirrored into `ui/src/bindings/commands.ts`.
 
 use gcforms::document::FormKind;
 use gcforms::rules::{Finding, Severity, Sums};
+use gcforms::store::{DraftSummary, SavedDraft};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -123,10 +125,11 @@ pub struct Catalogs {
     pub server_types: Vec<Choice>,
     /// 网络区域.
     pub network_zones: Vec<Choice>,
-    /// 操作系统 (without `other`; the UI adds 其他 with a text field).
+    /// 操作系统 (without `other`; the UI adds [`os_other`](Self::os_other)
+    /// with a text field).
     pub operating_systems: Vec<Choice>,
-    /// The key that means 其他 (needs `os_other`).
-    pub os_other_key: String,
+    /// The choice that means 其他 (needs `os_other`).
+    pub os_other: Choice,
     /// 所属地区.
     pub jurisdictions: Vec<Choice>,
     /// 维护单位性质, the three boxes.
@@ -153,6 +156,8 @@ pub struct Catalogs {
     pub quantity: Bounds,
     /// 一式N份 per form.
     pub copies: Vec<FormCopies>,
+    /// What makes a change 重大变更 under the policy (第二十一条), in words.
+    pub major_change: String,
 }
 
 /// Paper copies of one form.
@@ -238,63 +243,6 @@ impl From<gcforms::Report> for ValidationReport {
     }
 }
 
-/// A draft's status (mirrors the store's `DraftStatus`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum DraftStatus {
-    /// 草稿: has errors.
-    Draft,
-    /// 可导出: no errors.
-    Ready,
-    /// 已导出 since the last change.
-    Exported,
-}
-
-/// One line of the draft list (mirrors the store's `DraftSummary`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct DraftSummary {
-    /// The document's `id`.
-    pub id: String,
-    /// Which form.
-    pub form: FormKind,
-    /// Status of the current version.
-    pub status: DraftStatus,
-    /// Errors of the current version.
-    pub errors: u32,
-    /// Warnings of the current version.
-    pub warnings: u32,
-    /// Current version number.
-    pub version: i64,
-    /// A title for the list.
-    pub title: String,
-    /// 单位名称.
-    pub unit_name: String,
-    /// 系统名称 (empty for a pledge).
-    pub system_name: String,
-    /// Host rows (change items for 附件3).
-    pub host_count: u32,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339.
-    pub updated_at: String,
-    /// RFC 3339 when in the trash.
-    pub trashed_at: Option<String>,
-}
-
-/// Which drafts to list (mirrors the store's `ListQuery`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
-pub struct ListQuery {
-    /// Only this form.
-    pub form: Option<FormKind>,
-    /// Only this status.
-    pub status: Option<DraftStatus>,
-    /// Words that must each occur in 单位名称, 系统名称 or a host name.
-    pub search: Option<String>,
-    /// The trash instead of the live drafts.
-    pub trash: bool,
-}
-
 /// A draft opened in the editor.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct OpenedDraft {
@@ -304,72 +252,20 @@ pub struct OpenedDraft {
     pub document: serde_json::Value,
 }
 
-/// What a save did (the subset of the store's `SavedDraft` the UI uses).
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
-pub struct SavedDraft {
-    /// The draft's ID.
-    pub id: String,
-    /// Version after the save.
-    pub version: i64,
-    /// Status after the save.
-    pub status: DraftStatus,
-    /// RFC 3339 time of the save.
-    pub updated_at: String,
-    /// False when nothing changed.
-    pub changed: bool,
+/// What a save did, with the findings of the saved document (validated once,
+/// by the save).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SaveResult {
+    /// The store's account of the save.
+    pub saved: SavedDraft,
+    /// The core's findings on what was saved.
+    pub report: ValidationReport,
 }
 
-/// One kept version of a draft (mirrors the store's `VersionInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct VersionInfo {
-    /// Version number.
-    pub version: i64,
-    /// RFC 3339 of the save it holds.
-    pub saved_at: String,
-    /// Size in bytes.
-    pub bytes: u64,
-    /// The current version.
-    pub current: bool,
-}
-
-/// 常用信息: the unit's usual details, prefilled into new documents (mirrors
-/// the store's `UnitProfile`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
-pub struct UnitProfile {
-    /// 单位名称.
-    pub unit_name: String,
-    /// 负责人 (signs 附件2).
-    pub unit_leader: String,
-    /// 单位联系人.
-    pub contact_name: String,
-    /// 联系电话.
-    pub contact_phone: String,
-    /// E-mail.
-    pub email: String,
-    /// 所属地区 key.
-    pub jurisdiction: String,
-    /// 主管部门.
-    pub supervisor_unit: String,
-    /// The usual 维护单位.
-    pub maintainer: MaintainerProfile,
-}
-
-/// The usual 维护单位 block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
-pub struct MaintainerProfile {
-    /// 维护单位.
-    pub unit_name: String,
-    /// 维护单位性质 key.
-    pub nature: String,
-    /// 维护负责人.
-    pub lead_name: String,
-    /// 联系电话.
-    pub phone: String,
-    /// E-mail.
-    pub email: String,
-}
+/// Sent to the window when it is asked to close: the UI saves at once and
+/// calls `close_ready`.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct FlushRequest;
 
 /// How to render a PDF.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, Type)]

@@ -1,181 +1,113 @@
 //! # gcforms-app — the desktop shell
 //!
 //! A thin Tauri 2 adapter over the `gcforms` core: it registers the IPC
-//! commands ([`commands`]), holds the app state (policy, draft store,
-//! renderer), keeps one instance running, and saves the open draft when the
-//! window closes. The UI is `ui/` (Svelte 5), embedded from `ui/dist`.
+//! commands ([`commands`], listed once in `command_list.rs`), holds the app
+//! state (policy, draft store, unit key files), keeps one instance running,
+//! and lets the UI save the open draft before the window closes. The UI is
+//! `ui/` (Svelte 5), embedded from `ui/dist`.
 //!
 //! **Invariant:** no rule, number or label is decided here; validation is
 //! the core's, catalogs and labels come from the policy and the core's types.
 
 pub mod commands;
-pub mod core_store;
 pub mod drafts;
 pub mod ipc;
-pub mod prefill;
-pub mod render;
 pub mod signing;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::Duration;
 
 use gcforms::policy::Policy;
+use gcforms::render::{render_report, RenderError, RenderOptions};
 use serde_json::Value;
-use tauri::{Emitter, Manager, Runtime};
+use tauri::Manager;
+use tauri_specta::Event as _;
 
-use core_store::CoreStore;
-use drafts::DraftStore;
-use ipc::{ErrorCode, IpcError, IpcResult, PdfRequest};
-use render::Renderer;
+use drafts::Drafts;
+use ipc::{ErrorCode, FlushRequest, IpcError, IpcResult, PdfRequest};
 
-/// The event the UI answers by saving at once and calling `close_ready`.
-pub const FLUSH_EVENT: &str = "gcforms:flush";
+include!("command_list.rs");
 
-/// How long a close request waits for the UI before saving on its own.
+/// How long a close request waits for the UI before closing on its own.
 const CLOSE_GRACE: Duration = Duration::from_millis(1500);
 
 /// Everything the commands share.
 pub struct AppState {
-    /// The policy the rules and catalogs come from.
-    pub policy: &'static Policy,
+    /// The policy the rules and catalogs come from: one instance, shared
+    /// with the draft store.
+    pub policy: Arc<Policy>,
     /// The draft store.
-    pub drafts: Box<dyn DraftStore>,
-    /// The PDF renderer.
-    pub renderer: Box<dyn Renderer>,
+    pub drafts: Drafts,
     /// What the store repaired when it opened, for the clerk.
     pub store_notice: Option<String>,
     /// The unit key files, beside the draft store.
     pub unit_key: gcforms::sign::UnitKeyFile,
-    /// The last document validated and not saved since: the safety net that
-    /// closing the window saves when the UI cannot.
-    pending: Mutex<Option<Value>>,
     closing: AtomicBool,
 }
 
 impl AppState {
-    /// State over a draft store and a renderer.
-    pub fn new(
-        policy: &'static Policy,
-        drafts: Box<dyn DraftStore>,
-        renderer: Box<dyn Renderer>,
-    ) -> AppState {
-        AppState {
-            policy,
-            drafts,
-            renderer,
-            store_notice: None,
-            unit_key: gcforms::sign::UnitKeyFile::in_dir(
-                &std::env::temp_dir().join("gcforms-no-key"),
-            ),
-            pending: Mutex::new(None),
-            closing: AtomicBool::new(false),
-        }
-    }
-
     /// The production state: the core's draft store in the user's data
-    /// folder (shared with the `gcforms drafts` command) and the core's renderer.
+    /// folder (shared with the `gcforms drafts` command), the unit key files
+    /// beside it.
     pub fn open() -> IpcResult<AppState> {
-        let policy = Policy::default_shaoguan();
-        let (drafts, notice) = CoreStore::open_default()?;
-        if let Some(n) = &notice {
+        let policy = Arc::clone(Policy::shared_default());
+        let (drafts, store_notice) = Drafts::open_default(&policy)?;
+        if let Some(n) = &store_notice {
             eprintln!("{n}");
         }
-        let key_dir = std::path::PathBuf::from(drafts.location())
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let mut state = AppState::new(policy, Box::new(drafts), Box::new(render::CoreRenderer));
-        state.store_notice = notice;
-        state.unit_key = gcforms::sign::UnitKeyFile::in_dir(&key_dir);
-        Ok(state)
+        let unit_key = gcforms::sign::UnitKeyFile::in_dir(drafts.folder());
+        Ok(AppState {
+            policy,
+            drafts,
+            store_notice,
+            unit_key,
+            closing: AtomicBool::new(false),
+        })
     }
 
-    fn remember(&self, document: &Value) {
-        // Only drafts can be saved on close; anything without an id is not one.
-        if document.get("id").and_then(Value::as_str).is_some() {
-            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(document.clone());
-        }
-    }
-
-    fn forget(&self, saved: &Value) {
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if pending.as_ref() == Some(saved) {
-            *pending = None;
-        }
-    }
-
-    /// Saves what the UI validated but had not saved yet.
-    pub fn save_pending(&self) {
-        let doc = self
-            .pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(doc) = doc {
-            let _ = self.drafts.save(&doc);
-        }
-    }
-
-    /// Validates, then renders; a final PDF of a document with errors is
-    /// refused. Returns the bytes and whether they are a draft.
+    /// The PDF of a document; the core refuses a final PDF of a document
+    /// with errors. Returns the bytes and whether they are a draft.
     fn pdf(&self, document: Value, request: PdfRequest) -> IpcResult<(Vec<u8>, bool)> {
-        let report = gcforms::validate_value(document, self.policy)?;
-        if !request.draft && !report.is_valid() {
-            let n = report.count(gcforms::rules::Severity::Error);
-            return Err(IpcError::new(
-                ErrorCode::ExportRefused,
-                format!("文档还有 {n} 处错误，不能导出正式文本；请先按提示修改，或导出带“草稿”水印的版本。"),
-            ));
-        }
-        let doc = report.document.ok_or_else(|| {
-            IpcError::new(ErrorCode::InvalidDocument, "文档结构无法识别，不能生成 PDF")
+        let report = gcforms::validate_value(document, &self.policy)?;
+        let options = RenderOptions {
+            copies: request
+                .all_copies
+                .then(|| self.policy.copies_of(report.form)),
+            draft: request.draft,
+            ..RenderOptions::default()
+        };
+        let bytes = render_report(&report, &self.policy, &options).map_err(|e| match e {
+            RenderError::NotValid(findings) => {
+                let n = findings
+                    .iter()
+                    .filter(|f| f.severity == gcforms::rules::Severity::Error)
+                    .count();
+                IpcError::new(
+                    ErrorCode::ExportRefused,
+                    format!("文档还有 {n} 处错误，不能导出正式文本；请先按提示修改，或导出带“草稿”水印的版本。"),
+                )
+            }
+            RenderError::FontUnavailable(_) => IpcError::new(ErrorCode::RenderUnavailable, e.to_string()),
+            _ => IpcError::new(ErrorCode::RenderFailed, e.to_string()),
         })?;
-        Ok((
-            self.renderer.render(&doc, self.policy, &request)?,
-            request.draft,
-        ))
+        Ok((bytes, request.draft))
     }
 }
 
-/// The typed command list: drives the invoke handler and the TypeScript
-/// bindings (`ui/src/bindings/commands.ts`).
+macro_rules! register_commands {
+    ($($module:ident: [$($command:ident),*]),*) => {
+        tauri_specta::collect_commands![$($($module::$command),*),*]
+    };
+}
+
+/// The typed command and event lists: drive the invoke handler and the
+/// TypeScript bindings (`ui/src/bindings/commands.ts`).
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::*;
-    // Keep in step with the list in build.rs, which gates each command
-    // behind an `allow-…` permission.
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        app_info,
-        catalogs,
-        field_labels,
-        pledge_text,
-        validate,
-        new_draft,
-        open_draft,
-        save_draft,
-        list_drafts,
-        duplicate_draft,
-        trash_draft,
-        restore_draft,
-        purge_draft,
-        draft_history,
-        restore_version,
-        get_profile,
-        set_profile,
-        prefill_from_application,
-        render_pdf,
-        export_pdf,
-        print_pdf,
-        choose_export_path,
-        close_ready,
-        signing::unit_certificate,
-        signing::issue_unit_key,
-        signing::import_unit_key,
-        signing::export_package,
-        signing::verify_file,
-        signing::choose_open_path,
-    ])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(app_commands!(register_commands))
+        .events(tauri_specta::collect_events![FlushRequest])
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -192,13 +124,13 @@ pub fn export_bindings(path: &Path) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Saves what is left and closes the window; safe to call twice.
-pub fn finish_close<R: Runtime>(window: &tauri::Window<R>) {
+/// Closes the window once the UI has saved (or the grace time is over);
+/// safe to call twice.
+pub fn finish_close<R: tauri::Runtime>(window: &tauri::Window<R>) {
     let state = window.state::<AppState>();
     if state.closing.swap(true, Ordering::SeqCst) {
         return;
     }
-    state.save_pending();
     let _ = window.destroy();
 }
 
@@ -241,7 +173,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
-        .setup(|app| {
+        .setup(move |app| {
+            builder.mount_events(app);
             let state = AppState::open().map_err(|e| e.message)?;
             app.manage(state);
             fit_to_screen(app);
@@ -257,10 +190,10 @@ pub fn run() {
                 if window.state::<AppState>().closing.load(Ordering::SeqCst) {
                     return;
                 }
-                // Give the UI a moment to save its debounced edits, then
-                // save whatever it validated last and close regardless.
+                // Give the UI a moment to save its debounced edits (every
+                // edit that reached Rust is saved already), then close.
                 api.prevent_close();
-                let _ = window.emit(FLUSH_EVENT, ());
+                let _ = FlushRequest.emit(window);
                 let w = window.clone();
                 std::thread::spawn(move || {
                     std::thread::sleep(CLOSE_GRACE);
@@ -282,52 +215,66 @@ pub fn run() {
 mod tests {
     use super::*;
 
-    /// Every command declared in build.rs (and so permission-gated) is
-    /// registered and granted to the window, and the capability grants
-    /// nothing else but event listening: no dialog, fs, shell or http
-    /// permission (dialogs are opened by the app's own commands).
+    macro_rules! command_names {
+        ($($module:ident: [$($command:ident),*]),*) => {
+            [$($(stringify!($command)),*),*]
+        };
+    }
+
+    /// Every command (and so, by build.rs, permission-gated) is registered
+    /// and granted to the window, and the window is granted nothing else but
+    /// event listening: no dialog, fs, shell or http permission (dialogs are
+    /// opened by the app's own commands). Fails when a capability file or a
+    /// permission is added beside the generated one.
     #[test]
     fn capability_grants_exactly_the_app_commands() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let build = std::fs::read_to_string(dir.join("build.rs")).unwrap();
-        let list = &build[build.find("&[").unwrap()..build.rfind(']').unwrap()];
-        let declared: Vec<String> = list
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .map(|c| format!("allow-{}", c.replace('_', "-")))
-            .collect();
+        let commands = app_commands!(command_names);
         // The committed bindings list every registered command (and
         // `bindings_are_fresh` keeps them in step with the Rust list).
         let registered =
             std::fs::read_to_string(dir.join("../ui/src/bindings/commands.ts")).unwrap();
-        for d in &declared {
-            let command = d.trim_start_matches("allow-").replace('-', "_");
+        for command in commands {
             assert!(
                 registered.contains(&format!("\"{command}\"")),
-                "{command} is declared but not registered"
+                "{command} is listed but not registered"
             );
         }
+        let files: Vec<_> = std::fs::read_dir(dir.join("capabilities"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            files,
+            ["main.json"],
+            "one capability file, written by build.rs"
+        );
+        let config: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("tauri.conf.json")).unwrap()).unwrap();
+        assert_eq!(
+            config["app"]["security"]["capabilities"],
+            serde_json::json!(["main"]),
+            "the window uses the generated capability only"
+        );
         let cap: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("capabilities/main.json")).unwrap())
                 .unwrap();
-        let granted: Vec<&str> = cap["permissions"]
+        assert_eq!(cap["windows"], serde_json::json!(["main"]));
+        let mut granted: Vec<&str> = cap["permissions"]
             .as_array()
             .unwrap()
             .iter()
-            .filter_map(|p| p.as_str())
+            .map(|p| p.as_str().expect("permissions are plain identifiers"))
             .collect();
-        for d in &declared {
-            assert!(granted.contains(&d.as_str()), "{d} not granted");
-        }
-        let others: Vec<&&str> = granted
+        granted.sort_unstable();
+        let allow: Vec<String> = commands
             .iter()
-            .filter(|g| !declared.iter().any(|d| d == *g))
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
             .collect();
-        assert_eq!(
-            others,
-            [&"core:event:allow-listen", &"core:event:allow-unlisten"]
-        );
+        let mut expected: Vec<&str> = allow.iter().map(String::as_str).collect();
+        expected.extend(["core:event:allow-listen", "core:event:allow-unlisten"]);
+        expected.sort_unstable();
+        assert_eq!(granted, expected);
     }
 
     /// The committed bindings are what the Rust types generate. Run

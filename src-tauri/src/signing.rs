@@ -8,6 +8,7 @@ use std::path::Path;
 use gcforms::package::{pack, verify_file_bytes, PackError, PackOptions, PaperRenderer};
 use gcforms::rules::Severity;
 use gcforms::sign::{CertInfo, KeyFileError};
+use gcforms::store::ExportKind;
 use serde_json::Value;
 use tauri::State;
 
@@ -93,7 +94,7 @@ pub async fn export_package(
     let key = state.unit_key.unlock(&passphrase).map_err(key_error)?;
     let package = pack(
         documents,
-        state.policy,
+        &state.policy,
         &key,
         &PaperRenderer,
         &PackOptions::now(),
@@ -105,7 +106,10 @@ pub async fn export_package(
     std::fs::write(&path, &bytes)
         .map_err(|e| IpcError::new(ErrorCode::Io, format!("无法写入 {path}：{e}")))?;
     for id in &ids {
-        if let Err(e) = state.drafts.log_package_export(id, Path::new(&path)) {
+        if let Err(e) = state
+            .drafts
+            .log_export(id, ExportKind::Package, Path::new(&path))
+        {
             eprintln!("导出记录未能保存：{}", e.message);
         }
     }
@@ -138,7 +142,7 @@ fn refused(e: PackError) -> IpcError {
 pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<VerifyResult> {
     let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
-    let v = verify_file_bytes(&bytes, state.policy, None)
+    let v = verify_file_bytes(&bytes, &state.policy, None)
         .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e))?;
     Ok(VerifyResult {
         valid: v.valid,

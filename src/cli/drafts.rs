@@ -6,6 +6,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Subcommand;
 
@@ -59,7 +60,7 @@ pub enum DraftsCommand {
     },
 }
 
-fn parse_form(s: &str) -> Result<FormKind, String> {
+pub(super) fn parse_form(s: &str) -> Result<FormKind, String> {
     FormKind::from_key(s)
         .ok_or_else(|| "应为 application、security_pledge、change 或 cancellation 之一".to_string())
 }
@@ -69,7 +70,7 @@ fn parse_status(s: &str) -> Result<DraftStatus, String> {
 }
 
 /// Runs a `drafts` subcommand.
-pub fn run(command: DraftsCommand, policy: &Policy) -> Outcome {
+pub fn run(command: DraftsCommand, policy: &Arc<Policy>) -> Outcome {
     match command {
         DraftsCommand::Import { files, db } => import(&files, db.as_deref(), policy),
         DraftsCommand::List {
@@ -122,12 +123,12 @@ fn open(db: Option<&Path>, create: bool) -> Result<Store, Outcome> {
     }
 }
 
-fn import(files: &[PathBuf], db: Option<&Path>, policy: &Policy) -> Outcome {
+fn import(files: &[PathBuf], db: Option<&Path>, policy: &Arc<Policy>) -> Outcome {
     let mut store = match open(db, true) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    store.set_policy(policy.clone());
+    store.set_policy(Arc::clone(policy));
     let texts: Vec<Result<String, InputError>> = files
         .iter()
         .map(|f| {

@@ -1,8 +1,11 @@
 //! Argument parsing and dispatch. Each command lives in its own module and
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
+mod calendar;
+mod deadline;
 mod drafts;
 mod key;
+mod new;
 mod pack;
 mod render;
 mod validate;
@@ -10,6 +13,7 @@ mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -59,6 +63,18 @@ enum Command {
         #[command(subcommand)]
         command: drafts::DraftsCommand,
     },
+    /// 新建空白文档；附件3、附件4 可用 --from 从原申请（附件1）带入单位信息与主机清单（退出码：0 成功，1 原申请不是附件1，2 无法读取或写入）
+    New {
+        /// 表单：application、security_pledge、change 或 cancellation
+        #[arg(value_name = "FORM", value_parser = drafts::parse_form)]
+        form: gcforms::document::FormKind,
+        /// 原申请（附件1 的 JSON 文档）
+        #[arg(long, value_name = "APPLICATION.json")]
+        from: Option<PathBuf>,
+        /// 写入此文件（默认输出到标准输出）
+        #[arg(short = 'o', long = "output", value_name = "OUT.json")]
+        output: Option<PathBuf>,
+    },
     /// 单位密钥：生成、导入、查看（退出码：0 成功，2 失败）
     Key {
         #[command(subcommand)]
@@ -90,6 +106,13 @@ enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// 工作日期限：自 DATE 起 N 个工作日（当日不计）的最后一天（退出码：0 成功，2 日期或天数无效）
+    Deadline(deadline::DeadlineArgs),
+    /// 工作日历：列出已知年份，导入新一年的放假安排（退出码：0 成功，1 文件无效，2 无法读取或写入）
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
     },
 }
 
@@ -132,6 +155,48 @@ pub fn report_error(context: &str, error: &dyn std::fmt::Display) {
     }
 }
 
+/// One line per finding, as `validate` prints them and `render` lists what
+/// stops a final print: severity, path, code, message.
+pub fn finding_lines(findings: &[gcforms::rules::Finding]) -> impl Iterator<Item = String> + '_ {
+    findings.iter().map(|f| {
+        let path = if f.path.is_empty() {
+            "（整份文档）"
+        } else {
+            f.path.as_str()
+        };
+        format!(
+            "  {} {} [{}] {}",
+            f.severity.label(),
+            path,
+            f.code,
+            f.message
+        )
+    })
+}
+
+/// Writes a command's output file; a failure is one line naming the file and
+/// why, and exit 2.
+pub fn write_output(output: &std::path::Path, bytes: &[u8]) -> Outcome {
+    let Err(e) = std::fs::write(output, bytes) else {
+        return Outcome::Ok;
+    };
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "所在目录不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+        std::io::ErrorKind::StorageFull => "磁盘空间不足".to_string(),
+        _ => e.to_string(),
+    };
+    report_error(
+        "",
+        &format!(
+            "无法写入输出文件 {}：{why}（cannot write the output: {e}）",
+            output.display()
+        ),
+    );
+    Outcome::Unreadable
+}
+
 /// Parses arguments, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -144,13 +209,13 @@ pub fn run() -> ExitCode {
     };
     let policy = match &cli.policy {
         Some(path) => match Policy::from_file(path) {
-            Ok(p) => p,
+            Ok(p) => Arc::new(p),
             Err(e) => {
                 report_error(&path.display().to_string(), &e);
                 return Outcome::Unreadable.into();
             }
         },
-        None => Policy::default_shaoguan().clone(),
+        None => Arc::clone(Policy::shared_default()),
     };
     let outcome = match cli.command {
         Command::Validate { files, format } => validate::run(&files, format, &policy),
@@ -161,6 +226,7 @@ pub fn run() -> ExitCode {
             draft,
         } => render::run(&file, &output, copies, draft, &policy),
         Command::Drafts { command } => drafts::run(command, &policy),
+        Command::New { form, from, output } => new::run(form, from.as_deref(), output.as_deref()),
         Command::Schema => {
             let schema = gcforms::schema::combined_schema();
             println!(
@@ -181,6 +247,8 @@ pub fn run() -> ExitCode {
             trust,
             format,
         } => verify::run(&file, trust.as_deref(), format, &policy),
+        Command::Deadline(args) => deadline::run(args, &policy),
+        Command::Calendar { command } => calendar::run(command),
     };
     outcome.into()
 }

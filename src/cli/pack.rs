@@ -7,7 +7,7 @@ use gcforms::input::{parse_json, read_file_limited};
 use gcforms::package::{check_submission, pack, PackError, PackOptions, PaperRenderer};
 use gcforms::policy::Policy;
 
-use super::{report_error, Outcome};
+use super::{report_error, write_output, Outcome};
 
 /// Packs `files` with the key in `key_file` into `output`.
 pub fn run(
@@ -50,8 +50,7 @@ pub fn run(
         }
     };
     bytes.push(b'\n');
-    if let Err(e) = std::fs::write(output, &bytes) {
-        report_error(&output.display().to_string(), &format!("无法写入文件：{e}"));
+    if write_output(output, &bytes) != Outcome::Ok {
         return Outcome::Unreadable;
     }
     println!(

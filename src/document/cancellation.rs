@@ -128,3 +128,70 @@ pub enum DataDisposition {
     /// The data may be destroyed with the resources.
     Destroy {},
 }
+
+/// The `kind` of a [`DataDisposition`], the three boxes of 数据处置.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DispositionKind {
+    /// 已迁移
+    Migrated,
+    /// 已备份
+    BackedUp,
+    /// 确认无需保留
+    Destroy,
+}
+
+impl DispositionKind {
+    /// All choices in the paper form's order.
+    pub const ALL: [DispositionKind; 3] = [
+        DispositionKind::Migrated,
+        DispositionKind::BackedUp,
+        DispositionKind::Destroy,
+    ];
+
+    /// The box's label on paper.
+    pub fn label(self) -> &'static str {
+        match self {
+            DispositionKind::Migrated => "已迁移",
+            DispositionKind::BackedUp => "已备份",
+            DispositionKind::Destroy => "确认无需保留",
+        }
+    }
+}
+
+impl DataDisposition {
+    /// Which of the three boxes this is.
+    pub fn kind(&self) -> DispositionKind {
+        match self {
+            DataDisposition::Migrated { .. } => DispositionKind::Migrated,
+            DataDisposition::BackedUp { .. } => DispositionKind::BackedUp,
+            DataDisposition::Destroy {} => DispositionKind::Destroy,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds' keys are the `kind` tags of [`DataDisposition`] (SPEC §2.4).
+    #[test]
+    fn kinds_match_the_disposition_tags() {
+        let all = [
+            DataDisposition::Migrated { target: None },
+            DataDisposition::BackedUp {
+                location: None,
+                keep_until: None,
+            },
+            DataDisposition::Destroy {},
+        ];
+        for (d, kind) in all.iter().zip(DispositionKind::ALL) {
+            assert_eq!(d.kind(), kind);
+            assert_eq!(
+                serde_json::to_value(d).unwrap()["kind"],
+                serde_json::to_value(kind).unwrap()
+            );
+        }
+    }
+}

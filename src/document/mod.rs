@@ -15,12 +15,13 @@ mod application;
 mod cancellation;
 mod change;
 mod pledge;
+pub mod prefill;
 
 pub use application::{
     Applicant, Application, Backup, BackupCopy, BackupDataType, Host, Maintainer, MaintainerNature,
     Totals,
 };
-pub use cancellation::{Cancellation, CancelledHost, DataDisposition};
+pub use cancellation::{Cancellation, CancelledHost, DataDisposition, DispositionKind};
 pub use change::{Change, ChangeItem, ChangeType};
 pub use pledge::SecurityPledge;
 

@@ -18,6 +18,7 @@ pub mod set;
 pub mod totals;
 
 pub use findings::{sort as sort_findings, Code, Finding, Severity};
+pub use format::parse_date;
 pub use totals::Sums;
 
 use serde::Serialize;

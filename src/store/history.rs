@@ -56,6 +56,7 @@ impl Default for HistoryPolicy {
 
 /// One version in a draft's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VersionInfo {
     /// Version number, increasing; gaps are versions thinned away.
     pub version: i64,

@@ -40,6 +40,7 @@ pub use history::{HistoryPolicy, VersionInfo};
 pub use profile::{new_document, MaintainerProfile, UnitProfile};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Local, SecondsFormat};
 use rusqlite::Connection;
@@ -68,6 +69,7 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DraftStatus {
     /// Has validation errors.
@@ -112,6 +114,7 @@ impl DraftStatus {
 
 /// One line of the draft list: what the list shows, without the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DraftSummary {
     /// The draft's ID, its document's `id`.
     pub id: String,
@@ -153,6 +156,7 @@ pub struct Draft {
 
 /// What a save did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SavedDraft {
     /// The draft's ID.
     pub id: String,
@@ -182,6 +186,7 @@ pub struct SavedDraft {
 /// Which drafts [`Store::list`] returns. The default: every draft not in the
 /// trash, newest change first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct ListQuery {
     /// Only this form.
@@ -209,7 +214,7 @@ pub struct Store {
     checkpointer: checkpoint::Checkpointer,
     conn: Connection,
     path: PathBuf,
-    policy: Policy,
+    policy: Arc<Policy>,
     history: HistoryPolicy,
     clock: Clock,
 }
@@ -254,15 +259,11 @@ impl Store {
         Store::open(path)
     }
 
-    /// `drafts.db` in the per-user local data folder:
-    /// `$XDG_DATA_HOME/gcforms/` (usually `~/.local/share/gcforms/`) on Linux,
-    /// `%LOCALAPPDATA%\Shaoguan\gcforms\data\` on Windows,
-    /// `~/Library/Application Support/cn.Shaoguan.gcforms/` on macOS. Local,
-    /// not roaming: a roaming profile copies files at log-off, which a live
-    /// database must not be.
+    /// `drafts.db` in the per-user local data folder
+    /// ([`crate::data_dir::user_data_dir`]).
     pub fn default_path() -> Result<PathBuf> {
-        directories::ProjectDirs::from("cn", "Shaoguan", "gcforms")
-            .map(|d| d.data_local_dir().join(DB_FILE_NAME))
+        crate::data_dir::user_data_dir()
+            .map(|d| d.join(DB_FILE_NAME))
             .ok_or(StoreError::NoDataDir)
     }
 
@@ -271,7 +272,7 @@ impl Store {
             checkpointer: checkpoint::Checkpointer::new(&path),
             conn,
             path,
-            policy: Policy::default_shaoguan().clone(),
+            policy: Arc::clone(Policy::shared_default()),
             history: HistoryPolicy::default(),
             clock: Box::new(|| chrono::Utc::now().timestamp_millis()),
         }
@@ -282,8 +283,9 @@ impl Store {
         &self.path
     }
 
-    /// Uses another policy to compute drafts' statuses from now on.
-    pub fn set_policy(&mut self, policy: Policy) {
+    /// Uses another policy to compute drafts' statuses from now on; the
+    /// caller's instance is shared, not copied.
+    pub fn set_policy(&mut self, policy: Arc<Policy>) {
         self.policy = policy;
     }
 

@@ -12,6 +12,7 @@ use crate::input::SCHEMA_VERSION;
 
 /// The unit's usual details. Empty text means "not set" and is not prefilled.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct UnitProfile {
     /// 单位名称.
@@ -34,6 +35,7 @@ pub struct UnitProfile {
 
 /// The usual 维护单位 block.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct MaintainerProfile {
     /// 维护单位.

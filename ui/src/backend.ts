@@ -3,7 +3,7 @@
 // `{code, message}`; everything else in the UI just awaits. A mock (for the
 // browser without Tauri, and for tests) implements the same interface.
 
-import { commands } from "./bindings/commands";
+import { commands, events } from "./bindings/commands";
 import type {
   AppInfo,
   CertificateInfo,
@@ -21,7 +21,7 @@ import type {
   PdfData,
   PdfRequest,
   PledgeText,
-  SavedDraft,
+  SaveResult,
   UnitProfile,
   ValidationReport,
   VersionInfo,
@@ -62,8 +62,10 @@ export interface Backend {
   validate(document: Value): Promise<ValidationReport>;
   newDraft(form: FormKind): Promise<OpenedDraft>;
   openDraft(id: string): Promise<OpenedDraft>;
-  saveDraft(document: Value): Promise<SavedDraft>;
-  listDrafts(query: ListQuery): Promise<DraftSummary[]>;
+  /** Saves and validates once: the saved draft and the findings. */
+  saveDraft(document: Value): Promise<SaveResult>;
+  /** The drafts matching a query; unset parts of the query mean "any". */
+  listDrafts(query: Partial<ListQuery>): Promise<DraftSummary[]>;
   duplicateDraft(id: string): Promise<OpenedDraft>;
   trashDraft(id: string): Promise<void>;
   restoreDraft(id: string): Promise<void>;
@@ -100,7 +102,8 @@ export const tauriBackend: Backend = {
   newDraft: (f) => unwrap(commands.newDraft(f)),
   openDraft: (id) => unwrap(commands.openDraft(id)),
   saveDraft: (d) => unwrap(commands.saveDraft(d)),
-  listDrafts: (q) => unwrap(commands.listDrafts(q)),
+  listDrafts: (q) =>
+    unwrap(commands.listDrafts({ form: null, status: null, search: null, trash: false, limit: null, offset: 0, ...q })),
   duplicateDraft: (id) => unwrap(commands.duplicateDraft(id)),
   trashDraft: (id) => unwrap(commands.trashDraft(id)).then(() => undefined),
   restoreDraft: (id) => unwrap(commands.restoreDraft(id)).then(() => undefined),
@@ -115,8 +118,7 @@ export const tauriBackend: Backend = {
   printPdf: (d, r, name) => unwrap(commands.printPdf(d, r, name)),
   closeReady: () => commands.closeReady().then(() => undefined),
   async onFlushRequest(f) {
-    const { listen } = await import("@tauri-apps/api/event");
-    await listen("gcforms:flush", () => void f());
+    await events.flushRequest.listen(() => void f());
   },
   chooseSavePath: (defaultName) => unwrap(commands.chooseExportPath(defaultName)),
   unitCertificate: () => unwrap(commands.unitCertificate()),

@@ -34,6 +34,11 @@ class AppState {
     return f?.labels.find((l) => l.path === p)?.label ?? fallback;
   }
 
+  /** The forms, in the order of the measures' attachments (the core's order). */
+  get forms(): FormKind[] {
+    return this.labels.map((l) => l.form);
+  }
+
   shortName(form: FormKind): string {
     return this.labels.find((l) => l.form === form)?.short_name ?? form;
   }
@@ -50,6 +55,3 @@ class AppState {
 }
 
 export const app = new AppState();
-
-/** The four forms in the order of the measures' attachments. */
-export const FORMS: FormKind[] = ["application", "security_pledge", "change", "cancellation"];

@@ -1,0 +1,44 @@
+// The app's IPC commands, listed once. `build.rs` includes this file to
+// declare each command (so each gets an `allow-…` permission) and to write
+// the window's capability granting exactly them; `lib.rs` includes it to
+// register them with tauri-specta (the invoke handler and the TypeScript
+// bindings). Each group names the module the commands are in.
+macro_rules! app_commands {
+    ($then:ident) => {
+        $then!(
+            commands: [
+            app_info,
+            catalogs,
+            field_labels,
+            pledge_text,
+            validate,
+            new_draft,
+            open_draft,
+            save_draft,
+            list_drafts,
+            duplicate_draft,
+            trash_draft,
+            restore_draft,
+            purge_draft,
+            draft_history,
+            restore_version,
+            get_profile,
+            set_profile,
+            prefill_from_application,
+            render_pdf,
+            export_pdf,
+            print_pdf,
+            choose_export_path,
+            close_ready
+            ],
+            signing: [
+            unit_certificate,
+            issue_unit_key,
+            import_unit_key,
+            export_package,
+            verify_file,
+            choose_open_path
+            ]
+        )
+    };
+}
