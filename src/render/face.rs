@@ -3,9 +3,9 @@
 //! Chinese glyph shapes; glyph look-up with ttf-parser (which reads the
 //! tables in place); and cutting a subset of its glyphs with allsorts.
 //!
-//! This is the bottom of the font modules: [`super::font_cache`] keeps
-//! subsets cut here, [`super::fonts`] picks the faces, and the PDF embeds
-//! each document's own subset cut here.
+//! This is the bottom of the font modules: `font_cache.rs` keeps subsets
+//! cut here, `fonts.rs` picks the faces, and the PDF embeds each document's
+//! own subset cut here.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{subset, CmapTarget, SubsetProfile};
 
-use super::RenderError;
+use super::error::RenderError;
 
 /// A glyph as the renderer uses it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 //! GB 2312 and every character of the forms' fixed text) and of every other
 //! character this user has printed (people's names often go beyond GB
 //! 2312: a render that meets one uses the full faces once and adds it to the
-//! subsets, [`super::Fonts::learn`]). Glyphs keep the full face's order,
+//! subsets, `Fonts::learn`). Glyphs keep the full face's order,
 //! advances and CIDs. A subset is about a twentieth of the collection it comes
 //! from, which is what makes a command that prints fast: reading the full
 //! collections took most of its time.
@@ -21,8 +21,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::error::RenderError;
 use super::face::{cut, glyph_of, read_shared, LoadedFace};
-use super::RenderError;
 
 /// Environment variable naming the cache folder (tests, portable installs).
 pub const CACHE_DIR_ENV: &str = "GCFORMS_CACHE_DIR";

@@ -12,7 +12,7 @@
 //! has printed, about 2–3 MB a face, cached per user by [`super::font_cache`]
 //! — and the **full** face. A render tries the common fonts and takes the
 //! full ones only when the document has a character beyond them, which it
-//! then adds to the subsets ([`super::render`], [`Fonts::learn`]). A subset
+//! then adds to the subsets (`render`, [`Fonts::learn`]). A subset
 //! keeps the full face's glyph order, CIDs, outlines and advances, so the
 //! PDF is the same byte for byte whichever was used.
 //!
@@ -23,9 +23,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use super::error::RenderError;
 use super::face::{glyph_of, read_shared};
 use super::font_cache;
-use super::RenderError;
 
 pub(crate) use super::face::LoadedFace;
 

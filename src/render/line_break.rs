@@ -12,9 +12,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::error::{MissingGlyph, RenderError};
 use super::face::{glyph_of, Glyph};
 use super::fonts::{Face, Fonts};
-use super::{MissingGlyph, RenderError};
 
 /// Millimetres per point.
 pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;

@@ -23,6 +23,7 @@
 //! the CLI's).
 
 mod canvas;
+mod error;
 mod face;
 mod font_cache;
 pub(crate) mod fonts;
@@ -31,12 +32,11 @@ mod layout;
 mod line_break;
 pub(crate) mod pdf;
 
-use std::fmt;
-
 use crate::document::Document;
 use crate::policy::Policy;
-use crate::rules::{Finding, Report, Severity};
+use crate::rules::Report;
 
+pub use error::{MissingGlyph, RenderError};
 pub use font_cache::{common_chars, default_dir as font_cache_dir, CACHE_DIR_ENV, COMMON_CHARS};
 pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
 
@@ -82,73 +82,6 @@ pub fn signature_rect() -> [f32; 4] {
     let (w, h) = (95.0 * PT_PER_MM, (SIGNATURE_AREA_MM - 2.0) * PT_PER_MM);
     [x1 - w, y0, x1, y0 + h]
 }
-
-/// A character the font cannot print, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingGlyph {
-    /// The paper label of the field, e.g. 系统(主机)名称.
-    pub label: String,
-    /// The JSON path of the field, e.g. `hosts[2].name`; empty for fixed text.
-    pub path: String,
-    /// The character.
-    pub ch: char,
-}
-
-impl fmt::Display for MissingGlyph {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = format!("U+{:04X}", self.ch as u32);
-        let place = if self.path.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{}（{}）", self.label, self.path)
-        };
-        if self.ch.is_control() || self.ch.is_whitespace() {
-            write!(
-                f,
-                "{place}中有不可打印的控制字符 {code}，请删除后再打印（unprintable character）"
-            )
-        } else {
-            write!(
-                f,
-                "{place}中的字符“{}”（{code}）不在打印字体中，无法打印；请改用字体支持的写法后再打印（character not in the font）",
-                self.ch
-            )
-        }
-    }
-}
-
-/// Why a document could not be rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RenderError {
-    /// The fonts are not installed or cannot be read (exit 2).
-    FontUnavailable(String),
-    /// Characters the font lacks (exit 1): each one, with its field.
-    MissingGlyphs(Vec<MissingGlyph>),
-    /// The document has errors and no draft was asked for (exit 1).
-    NotValid(Vec<Finding>),
-    /// Options out of range, e.g. zero copies (exit 2).
-    InvalidOptions(String),
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RenderError::FontUnavailable(m) => write!(f, "字体不可用：{m}（font unavailable）"),
-            RenderError::MissingGlyphs(list) => {
-                let all: Vec<String> = list.iter().map(ToString::to_string).collect();
-                write!(f, "{}", all.join("；"))
-            }
-            RenderError::NotValid(findings) => write!(
-                f,
-                "文档有 {} 个错误，不能打印正式文本；修改后再打印，或加 --draft 打印草稿（document has errors）",
-                findings.iter().filter(|x| x.severity == Severity::Error).count()
-            ),
-            RenderError::InvalidOptions(m) => write!(f, "{m}（invalid options）"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
 
 /// Renders a document with the system fonts: the common subsets
 /// ([`Fonts::shared`]), or the full faces ([`Fonts::shared_full`]) when the

@@ -25,10 +25,10 @@ use printpdf::{
 };
 
 use super::canvas::{draft_state, font_id, PAGE_H, PAGE_W};
+use super::error::RenderError;
 use super::face::cut;
 use super::fonts::Face;
 use super::line_break::Ink;
-use super::RenderError;
 
 /// A number as PDF writes it: at most two decimals, no trailing zeros.
 /// (The renderer's own numbers are written by printpdf; the signature
