@@ -96,7 +96,7 @@ impl fmt::Display for InputError {
             InputError::UnknownForm(form) => write!(
                 f,
                 "未知的表单类型“{}”，应为 application、security_pledge、change 或 cancellation（unknown form）",
-                crate::text::printable(form)
+                crate::escape::printable(form)
             ),
             InputError::MissingSchemaVersion => {
                 write!(f, "缺少 schema_version，不是 gcforms 文档（missing \"schema_version\"）")
@@ -104,7 +104,7 @@ impl fmt::Display for InputError {
             InputError::UnsupportedSchemaVersion(v) => write!(
                 f,
                 "不支持的 schema_version {}，本程序只读取版本 {SCHEMA_VERSION}（unsupported schema_version）",
-                crate::text::printable(v)
+                crate::escape::printable(v)
             ),
         }
     }

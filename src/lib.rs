@@ -15,17 +15,14 @@
 pub mod calendar;
 pub mod data_dir;
 pub mod document;
+pub mod escape;
 pub mod input;
-pub mod labels;
 pub mod package;
 pub mod pledge_text;
 pub mod policy;
 pub mod render;
 pub mod rules;
-pub mod schema;
 pub mod sign;
 pub mod store;
-pub mod structure;
-pub mod text;
 
 pub use rules::{validate_bytes, validate_value, Report};

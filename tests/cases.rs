@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use gcforms::document::Document;
 use gcforms::policy::Policy;
-use gcforms::rules::{set, Code, Finding, Severity};
+use gcforms::rules::{set, validate_set, Code, Finding, PledgeRule, Severity};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -195,6 +195,75 @@ fn examples_are_valid() {
     }
 }
 
+/// Documents given together: an unreadable one keeps its place, a set
+/// finding goes to the document it is about, in that report's order.
+#[test]
+fn a_set_puts_each_finding_with_its_document() {
+    let policy = Policy::default_shaoguan();
+    let mut pledge = example("security_pledge");
+    set_at(&mut pledge, "/unit_name", "另一个单位".into());
+    set_at(&mut pledge, "/contact_phone", "123".into());
+    set_at(&mut pledge, "/zz_unknown", true.into());
+    let unreadable = gcforms::input::parse_json(b"{").map(|_| Value::Null);
+    let set = validate_set(
+        [unreadable, Ok(example("application")), Ok(pledge)],
+        policy,
+        PledgeRule::Required,
+    );
+    let owners: Vec<(usize, Code)> = set
+        .set_findings
+        .iter()
+        .map(|f| (f.index, f.finding.code))
+        .collect();
+    assert_eq!(owners, [(2, Code::PledgeUnitMismatch)]);
+    let reports = set.into_reports();
+    assert_eq!(reports.len(), 3);
+    assert!(reports[0].is_err());
+    assert!(reports[1].as_ref().unwrap().findings.is_empty());
+    let pledge: Vec<(&str, Code)> = reports[2]
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.code))
+        .collect();
+    assert_eq!(
+        pledge,
+        [
+            ("contact_phone", Code::PhoneFormat),
+            ("unit_name", Code::PledgeUnitMismatch),
+            ("zz_unknown", Code::UnknownField),
+        ]
+    );
+}
+
+/// `validate` asks for pledges only when one is given; a submission always.
+#[test]
+fn a_pledge_is_required_by_submissions_and_by_sets_with_a_pledge() {
+    let policy = Policy::default_shaoguan();
+    let missing = |documents: Vec<Value>, rule| {
+        validate_set(documents.into_iter().map(Ok), policy, rule)
+            .set_findings
+            .iter()
+            .filter(|f| f.finding.code == Code::PledgeMissing)
+            .count()
+    };
+    let application = example("application");
+    let mut other = example("application");
+    set_at(&mut other, "/id", "another-application".into());
+    let pledge = example("security_pledge");
+    assert_eq!(
+        missing(vec![application.clone()], PledgeRule::WhenAnyGiven),
+        0
+    );
+    assert_eq!(missing(vec![application.clone()], PledgeRule::Required), 1);
+    assert_eq!(
+        missing(vec![application, other, pledge], PledgeRule::WhenAnyGiven),
+        1,
+        "the application without its pledge"
+    );
+}
+
 #[test]
 fn data_disk_message_names_row_host_and_limit() {
     let mut doc = example("application");
@@ -293,14 +362,14 @@ fn shipped_policy_has_the_contract_keys() {
 #[test]
 fn every_field_has_a_paper_label() {
     for form in gcforms::document::FormKind::ALL {
-        let labels = gcforms::labels::known(form);
+        let labels = gcforms::document::labels::known(form);
         assert!(labels.len() > 5, "{form:?}");
         for (path, label) in labels {
             assert!(!label.trim().is_empty(), "{form:?} {path}");
         }
     }
     assert_eq!(
-        gcforms::labels::label(
+        gcforms::document::labels::label(
             gcforms::document::FormKind::Application,
             "hosts[].data_disk_gb"
         ),

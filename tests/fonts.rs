@@ -167,7 +167,6 @@ fn common_chars_cover_the_fixed_text() {
         "src/render",
         "src/document",
         "src/pledge_text.rs",
-        "src/labels.rs",
         "src/policy.rs",
         "src/sign/appearance.rs",
         "assets/policy",

@@ -38,6 +38,10 @@ macro_rules! app_commands {
             export_package,
             verify_file,
             choose_open_path
+            ],
+            calendar: [
+            calendar_years,
+            import_calendar
             ]
         )
     };

@@ -10,7 +10,7 @@ use gcforms::document::{
     prefill, BackupCopy, BackupDataType, ChangeType, DispositionKind, FormKind, MaintainerNature,
 };
 use gcforms::policy::{CatalogEntry, Range, OS_OTHER, OS_OTHER_LABEL};
-use gcforms::store::{DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
+use gcforms::store::{DraftStatus, DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
 use serde_json::Value;
 use tauri::State;
 
@@ -114,6 +114,7 @@ pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
             })
             .collect(),
         major_change: p.major_change.summary(),
+        draft_statuses: labelled(&DraftStatus::ALL, DraftStatus::label),
     }
 }
 
@@ -127,7 +128,7 @@ pub fn field_labels() -> Vec<FormLabels> {
             form,
             short_name: form.short_name().into(),
             title: form.title().into(),
-            labels: gcforms::labels::known(form)
+            labels: gcforms::document::labels::known(form)
                 .into_iter()
                 .map(|(path, label)| FieldLabel { path, label })
                 .collect(),

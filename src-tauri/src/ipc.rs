@@ -37,6 +37,9 @@ pub enum ErrorCode {
     Key,
     /// Documents that cannot be packed (errors, or 附件2 missing or for another unit).
     PackRefused,
+    /// A file chosen by the user that is not what it must be (e.g. a holiday
+    /// calendar year with a wrong date); nothing was changed.
+    InvalidFile,
 }
 
 /// The one error shape of every command: a stable code and a Chinese message
@@ -158,6 +161,8 @@ pub struct Catalogs {
     pub copies: Vec<FormCopies>,
     /// What makes a change 重大变更 under the policy (第二十一条), in words.
     pub major_change: String,
+    /// A draft's statuses with their labels (草稿, 可导出, 已导出).
+    pub draft_statuses: Vec<Choice>,
 }
 
 /// Paper copies of one form.

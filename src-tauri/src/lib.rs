@@ -9,6 +9,7 @@
 //! **Invariant:** no rule, number or label is decided here; validation is
 //! the core's, catalogs and labels come from the policy and the core's types.
 
+pub mod calendar;
 pub mod commands;
 pub mod drafts;
 pub mod ipc;
@@ -16,9 +17,10 @@ pub mod signing;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use gcforms::calendar::Calendar;
 use gcforms::policy::Policy;
 use gcforms::render::{render_report, RenderError, RenderOptions};
 use serde_json::Value;
@@ -44,6 +46,9 @@ pub struct AppState {
     pub store_notice: Option<String>,
     /// The unit key files, beside the draft store.
     pub unit_key: gcforms::sign::UnitKeyFile,
+    /// The working-day calendar: built-in years and those imported into the
+    /// data folder.
+    calendar: Mutex<Calendar>,
     closing: AtomicBool,
 }
 
@@ -58,13 +63,20 @@ impl AppState {
             eprintln!("{n}");
         }
         let unit_key = gcforms::sign::UnitKeyFile::in_dir(drafts.folder());
+        let calendar = Mutex::new(Calendar::load(drafts.folder()));
         Ok(AppState {
             policy,
             drafts,
             store_notice,
             unit_key,
+            calendar,
             closing: AtomicBool::new(false),
         })
+    }
+
+    /// The working-day calendar.
+    pub fn calendar(&self) -> std::sync::MutexGuard<'_, Calendar> {
+        self.calendar.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The PDF of a document; the core refuses a final PDF of a document

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use gcforms::package::{pack, verify_file_bytes, PackError, PackOptions, PaperRenderer};
+use gcforms::package::{
+    pack, verify_file_bytes, PackError, PackOptions, PaperRenderer, VerificationKind,
+};
 use gcforms::rules::Severity;
 use gcforms::sign::{CertInfo, KeyFileError};
 use gcforms::store::ExportKind;
@@ -143,10 +145,10 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
     let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
     let v = verify_file_bytes(&bytes, &state.policy, None)
-        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e))?;
+        .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))?;
     Ok(VerifyResult {
         valid: v.valid,
-        is_package: v.kind == "package",
+        is_package: v.kind == VerificationKind::Package,
         signer: v.signer.as_ref().map(|s| s.unit.clone()),
         fingerprint: v.signer.as_ref().map(|s| s.fingerprint.clone()),
         lines: v
@@ -161,7 +163,8 @@ pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<
     })
 }
 
-/// Asks which file to open: a key (`p12`) or a file to verify (`verify`).
+/// Asks which file to open: a key (`p12`), a file to verify (`verify`) or
+/// a holiday calendar year (`calendar`).
 /// End-to-end tests set `GCFORMS_OPEN_FILE` to answer without the dialog,
 /// which WebDriver cannot drive.
 #[tauri::command]
@@ -174,6 +177,7 @@ pub async fn choose_open_path(app: tauri::AppHandle, kind: String) -> IpcResult<
     let dialog = app.dialog().file();
     let dialog = match kind.as_str() {
         "p12" => dialog.add_filter("单位证书 (PKCS#12)", &["p12", "pfx"]),
+        "calendar" => dialog.add_filter("放假安排 (JSON)", &["json"]),
         _ => dialog.add_filter("提交包或签名 PDF", &["json", "pdf"]),
     };
     Ok(dialog

@@ -11,6 +11,8 @@
 //!   the page dies as soon as the window is asked to close), driven by the
 //!   keyboard through `xdotool`; closed with its close button right after
 //!   typing, it has saved what was typed.
+//! - `settings_import_a_calendar_year`: 设置 · 节假日安排 lists the built-in
+//!   years, refuses an invalid year file naming the date, imports a valid one.
 //! - `figures`: start time, memory and the IPC round trip of validating a
 //!   300-host draft, for `GCFORMS_FIGURES_APP` (default: this app).
 
@@ -1026,6 +1028,82 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let failed = c.find_all(Locator::Css("ul.checks li.fail")).await?;
     assert!(!failed.is_empty(), "the failed check is listed");
     screenshot(&c, "verify.png").await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// 设置 · 节假日安排: the built-in years 2020–2026 are listed; a 2027 file
+/// with a make-up working day on a weekday is refused naming that date and
+/// changes nothing; a valid one is imported, listed as 已导入, and lands in
+/// the data folder the `gcforms calendar` command reads.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn settings_import_a_calendar_year() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "#open-settings").await?;
+    until(
+        &c,
+        "the calendar years",
+        "return document.querySelectorAll('#calendar-years tbody tr').length === 7",
+    )
+    .await?;
+    let table = c
+        .find(Locator::Css("#calendar-years"))
+        .await?
+        .text()
+        .await?;
+    for year in 2020..=2026 {
+        assert!(table.contains(&year.to_string()), "{year} listed: {table}");
+    }
+    assert!(
+        table.contains("国务院办公厅关于2026年部分节假日安排的通知"),
+        "{table}"
+    );
+
+    // 2027-03-03 is a Wednesday: not a make-up weekend working day.
+    let chosen = data.path().join("to-verify");
+    let bad = json!({"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
+        "holidays": ["2027-01-01"], "workdays": ["2027-03-03"]});
+    std::fs::write(&chosen, serde_json::to_vec(&bad)?)?;
+    click_css(&c, "#import-calendar").await?;
+    until(
+        &c,
+        "the refusal",
+        "return (document.querySelector('.toast')?.textContent ?? '').includes('2027-03-03')",
+    )
+    .await?;
+    let rows = c
+        .find_all(Locator::Css("#calendar-years tr[data-year=\"2027\"]"))
+        .await?;
+    assert!(rows.is_empty(), "nothing imported from an invalid file");
+    let store_dir = data.path().join("gcforms");
+    assert!(!store_dir.join("calendar/2027.json").exists());
+
+    let good = json!({"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
+        "holidays": ["2027-01-01"], "workdays": []});
+    std::fs::write(&chosen, serde_json::to_vec(&good)?)?;
+    click_css(&c, "#import-calendar").await?;
+    until(
+        &c,
+        "the imported year",
+        "return document.querySelector('#calendar-years tr[data-year=\"2027\"]') !== null",
+    )
+    .await?;
+    let row = c
+        .find(Locator::Css("#calendar-years tr[data-year=\"2027\"]"))
+        .await?
+        .text()
+        .await?;
+    assert!(row.contains("已导入"), "{row}");
+    screenshot(&c, "settings-calendar.png").await?;
+    let calendar = gcforms::calendar::Calendar::load(&store_dir);
+    assert!(
+        calendar.knows_year(2027),
+        "the CLI's calendar sees the import"
+    );
     c.close().await?;
     Ok(())
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::year_file::{MAX_YEAR_FILE_BYTES, YEARS};
 use super::MAX_WORKING_DAYS;
+use super::{MAX_YEAR_FILE_BYTES, YEARS};
 use crate::input::InputError;
 
 /// Which list of a year file a date is in.

@@ -27,7 +27,7 @@ mod error;
 mod year_file;
 
 pub use error::{CalendarError, DateList, InvalidYearFile};
-pub use year_file::{YearFile, MAX_YEAR_FILE_BYTES};
+pub use year_file::YearFile;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -42,6 +42,15 @@ use crate::input::{read_file_limited, InputError};
 /// measures' limits are 3 and 5; this only bounds the work a typing mistake
 /// can cause.
 pub const MAX_WORKING_DAYS: u32 = 1000;
+
+/// The largest year file accepted. A year has fewer than 40 named dates
+/// (about 1.5 KB); 64 KiB leaves room for formatting and still refuses a
+/// wrong file (10 MB of dates) before it is parsed.
+pub const MAX_YEAR_FILE_BYTES: usize = 64 * 1024;
+
+/// The years a file may describe: the calendar starts with 2020's notice;
+/// the upper bound only keeps typing mistakes (20260, 9999) out.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// The folder inside the data folder that holds imported years.
 pub const CALENDAR_DIR: &str = "calendar";

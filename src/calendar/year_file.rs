@@ -13,18 +13,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::{DateList, InvalidYearFile};
-use super::weekday_label;
+use super::{weekday_label, MAX_YEAR_FILE_BYTES, YEARS};
+use crate::escape::printable;
 use crate::input::{parse_json, InputError};
-use crate::text::printable;
-
-/// The largest year file accepted. A year has fewer than 40 named dates
-/// (about 1.5 KB); 64 KiB leaves room for formatting and still refuses a
-/// wrong file (10 MB of dates) before it is parsed.
-pub const MAX_YEAR_FILE_BYTES: usize = 64 * 1024;
-
-/// The years a file may describe: the calendar starts with 2020's notice;
-/// the upper bound only keeps typing mistakes (20260, 9999) out.
-pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// The members of a year file, in the order they are written.
 const FIELDS: [&str; 4] = ["year", "source", "holidays", "workdays"];

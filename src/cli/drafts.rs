@@ -60,13 +60,22 @@ pub enum DraftsCommand {
     },
 }
 
-pub(super) fn parse_form(s: &str) -> Result<FormKind, String> {
-    FormKind::from_key(s)
-        .ok_or_else(|| "应为 application、security_pledge、change 或 cancellation 之一".to_string())
+/// `--form` names no form.
+#[derive(Debug, thiserror::Error)]
+#[error("应为 application、security_pledge、change 或 cancellation 之一")]
+pub(super) struct UnknownForm;
+
+/// `--status` names no draft status.
+#[derive(Debug, thiserror::Error)]
+#[error("应为 draft、ready 或 exported 之一")]
+struct UnknownStatus;
+
+pub(super) fn parse_form(s: &str) -> Result<FormKind, UnknownForm> {
+    FormKind::from_key(s).ok_or(UnknownForm)
 }
 
-fn parse_status(s: &str) -> Result<DraftStatus, String> {
-    DraftStatus::from_key(s).ok_or_else(|| "应为 draft、ready 或 exported 之一".to_string())
+fn parse_status(s: &str) -> Result<DraftStatus, UnknownStatus> {
+    DraftStatus::from_key(s).ok_or(UnknownStatus)
 }
 
 /// Runs a `drafts` subcommand.
@@ -219,7 +228,7 @@ fn list(query: &ListQuery, format: Format, db: Option<&Path>) -> Outcome {
                     d.status.label(),
                     d.updated_at,
                     d.form.short_name(),
-                    gcforms::text::printable(&d.title)
+                    gcforms::escape::printable(&d.title)
                 )
             }
         };

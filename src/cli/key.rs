@@ -110,8 +110,8 @@ fn save(key: &UnitKey, passphrase: &str, output: &Path) -> Outcome {
 
 fn print_key(key: &UnitKey) {
     let c = key.certificate();
-    println!("单位：{}", gcforms::text::printable(c.unit()));
-    println!("签发者：{}", gcforms::text::printable(&c.issuer));
+    println!("单位：{}", gcforms::escape::printable(c.unit()));
+    println!("签发者：{}", gcforms::escape::printable(&c.issuer));
     println!(
         "有效期：{} 至 {}",
         c.not_before.format("%Y-%m-%d"),
@@ -120,8 +120,22 @@ fn print_key(key: &UnitKey) {
     println!("证书指纹（SHA-256）：{}", c.fingerprint);
 }
 
+/// Why a new key file was not written.
+#[derive(Debug, thiserror::Error)]
+enum WriteKeyError {
+    /// The file exists: a key is never overwritten.
+    #[error("文件已存在，为免覆盖已有密钥，请换一个文件名（file exists）")]
+    Exists,
+    /// The file could not be created.
+    #[error("无法创建文件：{0}")]
+    Create(#[source] std::io::Error),
+    /// The file could not be written or synced.
+    #[error("无法写入文件：{0}")]
+    Write(#[source] std::io::Error),
+}
+
 /// Writes a new file readable by its owner only; never overwrites.
-fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), WriteKeyError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -131,40 +145,56 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     }
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            "文件已存在，为免覆盖已有密钥，请换一个文件名（file exists）".to_string()
+            WriteKeyError::Exists
         } else {
-            format!("无法创建文件：{e}")
+            WriteKeyError::Create(e)
         }
     })?;
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
-        .map_err(|e| format!("无法写入文件：{e}"))
+        .map_err(WriteKeyError::Write)
+}
+
+/// Why no passphrase was had.
+#[derive(Debug, thiserror::Error)]
+pub enum PassphraseError {
+    /// `GCFORMS_PASSPHRASE` is set but not UTF-8.
+    #[error("环境变量 {env} 不是有效的 UTF-8", env = PASSPHRASE_ENV)]
+    NotUnicode,
+    /// The terminal could not be read.
+    #[error("无法从终端读取口令（{0}）；可设置环境变量 {env}", env = PASSPHRASE_ENV)]
+    Terminal(#[source] std::io::Error),
+    /// The confirmation could not be read.
+    #[error("无法从终端读取口令（{0}）")]
+    TerminalAgain(#[source] std::io::Error),
+    /// The confirmation differs.
+    #[error("两次输入的口令不一致")]
+    Mismatch,
+    /// An empty passphrase.
+    #[error("{}", SignError::EmptyPassphrase)]
+    Empty,
 }
 
 /// The passphrase: `GCFORMS_PASSPHRASE` when set, else asked on the terminal
 /// (twice when `confirm`). Empty is refused.
-pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, String> {
+pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, PassphraseError> {
     let value = match std::env::var(PASSPHRASE_ENV) {
         Ok(v) => v,
-        Err(std::env::VarError::NotUnicode(_)) => {
-            return Err(format!("环境变量 {PASSPHRASE_ENV} 不是有效的 UTF-8"))
-        }
+        Err(std::env::VarError::NotUnicode(_)) => return Err(PassphraseError::NotUnicode),
         Err(std::env::VarError::NotPresent) => {
-            let first = rpassword::prompt_password(prompt).map_err(|e| {
-                format!("无法从终端读取口令（{e}）；可设置环境变量 {PASSPHRASE_ENV}")
-            })?;
+            let first = rpassword::prompt_password(prompt).map_err(PassphraseError::Terminal)?;
             if confirm && !first.is_empty() {
                 let again = rpassword::prompt_password("请再次输入口令：")
-                    .map_err(|e| format!("无法从终端读取口令（{e}）"))?;
+                    .map_err(PassphraseError::TerminalAgain)?;
                 if again != first {
-                    return Err("两次输入的口令不一致".into());
+                    return Err(PassphraseError::Mismatch);
                 }
             }
             first
         }
     };
     if value.is_empty() {
-        return Err(SignError::EmptyPassphrase.to_string());
+        return Err(PassphraseError::Empty);
     }
     Ok(value)
 }

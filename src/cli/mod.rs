@@ -228,7 +228,7 @@ pub fn run() -> ExitCode {
         Command::Drafts { command } => drafts::run(command, &policy),
         Command::New { form, from, output } => new::run(form, from.as_deref(), output.as_deref()),
         Command::Schema => {
-            let schema = gcforms::schema::combined_schema();
+            let schema = gcforms::package::combined_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()

@@ -62,7 +62,7 @@ pub fn run(
     println!("提交包编号：{}", package.package_id);
     println!(
         "签名单位：{}",
-        gcforms::text::printable(key.certificate().unit())
+        gcforms::escape::printable(key.certificate().unit())
     );
     println!("证书指纹（SHA-256）：{}", key.fingerprint());
     Outcome::Ok

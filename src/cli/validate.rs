@@ -5,20 +5,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use gcforms::document::{Document, FormKind};
-use gcforms::input::{read_file_limited, InputError};
+use gcforms::input::{parse_json, read_file_limited, InputError};
 use gcforms::policy::Policy;
-use gcforms::rules::{set, Report, Severity};
+use gcforms::rules::{validate_set, PledgeRule, Report, Severity};
 
-use super::{report_error, Format, Outcome};
+use super::{finding_lines, report_error, Format, Outcome};
 
 /// Validates each file and prints the result in `format`.
 pub fn run(files: &[PathBuf], format: Format, policy: &Policy) -> Outcome {
-    let mut results: Vec<Result<Report, InputError>> = files
+    // Applications and pledges given together are checked as a set; a
+    // pledge among them makes the set a submission.
+    let documents = files
         .iter()
-        .map(|f| read_file_limited(f).and_then(|bytes| gcforms::validate_bytes(&bytes, policy)))
-        .collect();
-    add_set_findings(&mut results);
+        .map(|f| read_file_limited(f).and_then(|bytes| parse_json(&bytes)));
+    let results = validate_set(documents, policy, PledgeRule::WhenAnyGiven).into_reports();
 
     let mut worst = Outcome::Ok;
     for (file, result) in files.iter().zip(&results) {
@@ -34,29 +34,6 @@ pub fn run(files: &[PathBuf], format: Format, policy: &Policy) -> Outcome {
         }
     }
     worst
-}
-
-/// Applications and pledges given together are checked as a set; when any
-/// pledge is given, the set is meant as a submission and every application
-/// needs its pledge.
-fn add_set_findings(results: &mut [Result<Report, InputError>]) {
-    let documents: Vec<(usize, &Document)> = results
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| r.as_ref().ok()?.document.as_ref().map(|d| (i, d)))
-        .collect();
-    let has_pledge = documents
-        .iter()
-        .any(|(_, d)| d.form() == FormKind::SecurityPledge);
-    let docs: Vec<&Document> = documents.iter().map(|(_, d)| *d).collect();
-    let found = set::check(&docs, has_pledge);
-    let owners: Vec<usize> = documents.iter().map(|(i, _)| *i).collect();
-    for f in found {
-        if let Some(Ok(report)) = results.get_mut(owners[f.index]) {
-            report.findings.push(f.finding);
-            gcforms::rules::sort_findings(&mut report.findings);
-        }
-    }
 }
 
 fn json_line(file: &Path, result: &Result<Report, InputError>) -> serde_json::Value {
@@ -109,18 +86,7 @@ pub(super) fn print_human(file: &Path, result: &Result<Report, InputError>) {
         (e, w) => format!("未通过，{e} 个错误，{w} 条提醒"),
     };
     println!("{name}：{}，{verdict}{totals}", report.form.short_name());
-    for f in &report.findings {
-        let path = if f.path.is_empty() {
-            "（整份文档）"
-        } else {
-            f.path.as_str()
-        };
-        println!(
-            "  {} {} [{}] {}",
-            f.severity.label(),
-            path,
-            f.code,
-            f.message
-        );
+    for line in finding_lines(&report.findings) {
+        println!("{line}");
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 
 use gcforms::input::read_file_limited;
-use gcforms::package::{verify_file_bytes, Verification};
+use gcforms::package::{verify_file_bytes, Verification, VerificationKind, VerifyError};
 use gcforms::policy::Policy;
 use gcforms::rules::Severity;
 use gcforms::sign::TrustStore;
@@ -25,7 +25,7 @@ pub fn run(file: &Path, trust: Option<&Path>, format: Format, policy: &Policy) -
         }
     };
     let result = read_file_limited(file)
-        .map_err(|e| e.to_string())
+        .map_err(VerifyError::from)
         .and_then(|bytes| verify_file_bytes(&bytes, policy, store.as_ref()));
     match (result, format) {
         (Ok(v), Format::Json) => {
@@ -41,7 +41,7 @@ pub fn run(file: &Path, trust: Option<&Path>, format: Format, policy: &Policy) -
         (Err(e), Format::Json) => {
             println!(
                 "{}",
-                json!({"file": name, "valid": false, "error": {"code": "unreadable", "message": e}})
+                json!({"file": name, "valid": false, "error": {"code": "unreadable", "message": e.to_string()}})
             );
             Outcome::Unreadable
         }
@@ -62,12 +62,12 @@ fn outcome(v: &Verification) -> Outcome {
 
 fn print_human(name: &str, v: &Verification) {
     match v.kind {
-        "package" => println!(
+        VerificationKind::Package => println!(
             "{name}：提交包 {}，含 {} 份文档",
             v.package_id.as_deref().unwrap_or(""),
             v.documents.len()
         ),
-        _ => println!("{name}：签名 PDF"),
+        VerificationKind::Pdf => println!("{name}：签名 PDF"),
     }
     for c in &v.checks {
         let mark = match (c.ok, c.severity) {
@@ -81,8 +81,8 @@ fn print_human(name: &str, v: &Verification) {
         Some(s) => {
             println!(
                 "签名单位：{}（签发者：{}）",
-                gcforms::text::printable(&s.unit),
-                gcforms::text::printable(&s.issuer)
+                gcforms::escape::printable(&s.unit),
+                gcforms::escape::printable(&s.issuer)
             );
             println!("证书指纹（SHA-256）：{}", s.fingerprint);
         }

@@ -5,17 +5,19 @@
 //! it is still incomplete. "Required" is a rule ([`crate::rules`]), and the
 //! JSON Schema still marks those fields required (`#[schemars(required)]`).
 //! Types are strict: a value of the wrong JSON type never reaches these
-//! structs (the [`crate::structure`] pass reports and removes it first).
+//! structs (the [`crate::rules::structure`] pass reports and removes it first).
 //!
 //! The first line of each field's doc comment, `# 标签`, is the label printed on
 //! the paper form. It becomes the schema's `title`, and messages take field
-//! names from there ([`crate::labels`]), so a label is written once.
+//! names from there ([`labels`]), so a label is written once.
 
 mod application;
 mod cancellation;
 mod change;
+pub mod labels;
 mod pledge;
 pub mod prefill;
+pub mod schema;
 
 pub use application::{
     Applicant, Application, Backup, BackupCopy, BackupDataType, Host, Maintainer, MaintainerNature,

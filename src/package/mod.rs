@@ -15,12 +15,16 @@ pub mod verify;
 
 pub use pack::{check_submission, pack, PackError, PackOptions, RenderPdf};
 pub use paper::PaperRenderer;
-pub use verify::{verify_file_bytes, verify_package, verify_signed_pdf, Check, Verification};
+pub use verify::{
+    verify_file_bytes, verify_package, verify_signed_pdf, Check, CheckCode, Verification,
+    VerificationKind, VerifyError,
+};
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use crate::document::schema::documents_schema;
 use crate::document::Document;
 
 /// The `format` of every package.
@@ -219,4 +223,33 @@ pub fn signed_bytes(package: &Value) -> Result<Vec<u8>, crate::sign::jcs::JcsErr
         obj.remove("reviews");
     }
     crate::sign::jcs::canonicalize(&v)
+}
+
+/// The schema printed by `gcforms schema`: [`documents_schema`] unchanged at
+/// the root (a document validates against it as before), with the package of
+/// SPEC §5 added as `$defs/Package` and pointed to by `x-gcforms-package`.
+pub fn combined_schema() -> Value {
+    let mut root = documents_schema();
+    let mut generator = SchemaGenerator::default();
+    let package = generator.subschema_for::<Package>();
+    let defs = generator.take_definitions(true);
+    if let Some(obj) = root.as_object_mut() {
+        let all = obj
+            .entry("$defs")
+            .or_insert_with(|| json!({}))
+            .as_object_mut();
+        if let Some(all) = all {
+            for (name, def) in defs {
+                all.entry(name).or_insert(def);
+            }
+        }
+        obj.insert("x-gcforms-package".into(), package.to_value());
+        obj.insert(
+            "$comment".into(),
+            json!(
+                "根 schema 校验文档（附件1–4）；提交包 *.gcpkg.json 的 schema 为 #/$defs/Package"
+            ),
+        );
+    }
+    root
 }

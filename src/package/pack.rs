@@ -13,7 +13,8 @@ use super::{
 use crate::document::Document;
 use crate::input::InputError;
 use crate::policy::Policy;
-use crate::rules::{set, sort_findings, Report};
+use crate::render::RenderError;
+use crate::rules::{validate_set, PledgeRule, Report};
 use crate::sign::{
     jcs, sign_pdf_with_attachment, Attachment, Fingerprint, SignError, SignatureAppearance, UnitKey,
 };
@@ -30,7 +31,7 @@ pub trait RenderPdf {
         document: &Document,
         policy: &Policy,
         fingerprint: &Fingerprint,
-    ) -> Result<Vec<u8>, String>;
+    ) -> Result<Vec<u8>, RenderError>;
 
     /// Where on the last page the visible signature block goes, kept free by
     /// the renderer; `None` for the signer's default corner.
@@ -41,14 +42,14 @@ pub trait RenderPdf {
 
 impl<F> RenderPdf for F
 where
-    F: Fn(&Document, &Policy, &Fingerprint) -> Result<Vec<u8>, String>,
+    F: Fn(&Document, &Policy, &Fingerprint) -> Result<Vec<u8>, RenderError>,
 {
     fn render_pdf(
         &self,
         document: &Document,
         policy: &Policy,
         fingerprint: &Fingerprint,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, RenderError> {
         self(document, policy, fingerprint)
     }
 }
@@ -89,7 +90,7 @@ pub enum PackError {
     /// input's report, with the set findings added.
     Findings(Vec<Report>),
     /// Rendering failed.
-    Render(usize, String),
+    Render(usize, RenderError),
     /// Signing failed.
     Sign(SignError),
     /// A document cannot be put in canonical form (e.g. a huge integer).
@@ -133,19 +134,16 @@ fn contact_of(document: &Document) -> Option<&str> {
 /// `pledge_unit_mismatch`). `Ok` holds every report (warnings only); any
 /// error refuses the submission with every report.
 pub fn check_submission(documents: &[Value], policy: &Policy) -> Result<Vec<Report>, PackError> {
-    let mut reports = Vec::with_capacity(documents.len());
-    for (i, value) in documents.iter().enumerate() {
-        let report = crate::validate_value(value.clone(), policy)
-            .map_err(|e| PackError::Unreadable(i, e))?;
-        reports.push(report);
-    }
-    let typed: Vec<&Document> = reports.iter().filter_map(|r| r.document.as_ref()).collect();
-    if typed.len() == reports.len() {
-        for f in set::check(&typed, true) {
-            reports[f.index].findings.push(f.finding);
-            sort_findings(&mut reports[f.index].findings);
-        }
-    }
+    let reports = validate_set(
+        documents.iter().cloned().map(Ok),
+        policy,
+        PledgeRule::Required,
+    )
+    .into_reports()
+    .into_iter()
+    .enumerate()
+    .map(|(i, r)| r.map_err(|e| PackError::Unreadable(i, e)))
+    .collect::<Result<Vec<_>, _>>()?;
     if reports.is_empty() || !reports.iter().all(|r| r.is_valid() && r.document.is_some()) {
         return Err(PackError::Findings(reports));
     }

@@ -5,7 +5,7 @@
 use super::RenderPdf;
 use crate::document::Document;
 use crate::policy::Policy;
-use crate::render::{render, signature_rect, RenderOptions};
+use crate::render::{render, signature_rect, RenderError, RenderOptions};
 use crate::sign::Fingerprint;
 
 /// Renders each document as its final (not draft) paper form, one copy.
@@ -18,13 +18,13 @@ impl RenderPdf for PaperRenderer {
         document: &Document,
         policy: &Policy,
         fingerprint: &Fingerprint,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, RenderError> {
         let options = RenderOptions {
             fingerprint: Some(fingerprint.to_string()),
             signature_area: true,
             ..RenderOptions::default()
         };
-        render(document, policy, &options).map_err(|e| e.to_string())
+        render(document, policy, &options)
     }
 
     fn signature_rect(&self) -> Option<[f32; 4]> {

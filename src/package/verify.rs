@@ -40,19 +40,159 @@ use serde_json::Value;
 use super::{
     signed_bytes, Package, ALG_ES256, EMBEDDED_DATA_NAME, FORMAT, FORMAT_VERSION, MAX_PDF_BYTES,
 };
-use crate::document::{Document, FormKind};
-use crate::input::parse_json;
+use crate::document::FormKind;
+use crate::escape::printable;
+use crate::input::{parse_json, InputError};
 use crate::policy::Policy;
-use crate::rules::{set, Severity};
-use crate::sign::pdf::embedded_file;
+use crate::rules::{validate_set, PledgeRule, Severity};
+use crate::sign::pdf::{embedded_file, NotAPdf};
 use crate::sign::{jcs, verify_pdf, CertInfo, PdfSignature, TrustStore};
-use crate::text::printable;
+
+/// The code of one check (see the module docs); its `snake_case` form is the
+/// contract, in `verify --format json` and in [`CheckCode::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckCode {
+    /// The package's ES256 signature verifies with its certificate.
+    PackageSignature,
+    /// The stated fingerprint is the certificate's.
+    Fingerprint,
+    /// The certificate was valid when the package or PDF was signed.
+    CertificateValidity,
+    /// A document's PDF decodes, within the size limit, to bytes with its recorded SHA-256.
+    PdfHash,
+    /// Every signature of a PDF verifies.
+    PdfSignature,
+    /// A PDF's last signature covers the whole file but its `/Contents`.
+    PdfCoversWholeFile,
+    /// A PDF was signed with the package's certificate.
+    PdfSigner,
+    /// The data embedded in a PDF is the document's data, byte for byte.
+    DataMatchesPdf,
+    /// The documents pass the rules as a set.
+    Rules,
+    /// The certificate names the documents' unit (warning).
+    UnitMatches,
+    /// The certificate is trusted (with `--trust` only).
+    Trust,
+    /// The package carries reviews, not yet checked (warning).
+    Reviews,
+    /// A signed PDF embeds a document (information).
+    EmbeddedData,
+}
+
+impl CheckCode {
+    /// Every code, in the order of the module docs.
+    pub const ALL: [CheckCode; 13] = [
+        CheckCode::PackageSignature,
+        CheckCode::Fingerprint,
+        CheckCode::CertificateValidity,
+        CheckCode::PdfHash,
+        CheckCode::PdfSignature,
+        CheckCode::PdfCoversWholeFile,
+        CheckCode::PdfSigner,
+        CheckCode::DataMatchesPdf,
+        CheckCode::Rules,
+        CheckCode::UnitMatches,
+        CheckCode::Trust,
+        CheckCode::Reviews,
+        CheckCode::EmbeddedData,
+    ];
+
+    /// The code as it appears in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckCode::PackageSignature => "package_signature",
+            CheckCode::Fingerprint => "fingerprint",
+            CheckCode::CertificateValidity => "certificate_validity",
+            CheckCode::PdfHash => "pdf_hash",
+            CheckCode::PdfSignature => "pdf_signature",
+            CheckCode::PdfCoversWholeFile => "pdf_covers_whole_file",
+            CheckCode::PdfSigner => "pdf_signer",
+            CheckCode::DataMatchesPdf => "data_matches_pdf",
+            CheckCode::Rules => "rules",
+            CheckCode::UnitMatches => "unit_matches",
+            CheckCode::Trust => "trust",
+            CheckCode::Reviews => "reviews",
+            CheckCode::EmbeddedData => "embedded_data",
+        }
+    }
+}
+
+/// What was verified: a package or a signed PDF on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationKind {
+    /// A submission package `*.gcpkg.json`.
+    Package,
+    /// A signed PDF.
+    Pdf,
+}
+
+impl VerificationKind {
+    /// The kind as it appears in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationKind::Package => "package",
+            VerificationKind::Pdf => "pdf",
+        }
+    }
+}
+
+/// Compares with the contract's spelling (`c.code == "pdf_hash"`).
+macro_rules! eq_contract_str {
+    ($t:ty) => {
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+eq_contract_str!(CheckCode);
+eq_contract_str!(VerificationKind);
+
+/// Why a file is not readable as a package or a signed PDF (exit 2). Each
+/// renders as one line of Chinese followed by English.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Too large, not UTF-8, not JSON.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// Starts like a PDF but is not one.
+    #[error(transparent)]
+    NotAPdf(#[from] NotAPdf),
+    /// JSON, but not an object.
+    #[error("不是 gcforms 提交包：内容不是 JSON 对象（not a package）")]
+    NotAnObject,
+    /// An object without `format: gcforms-package`.
+    #[error("不是 gcforms 提交包：format 不是 gcforms-package（not a package）")]
+    NotAPackage,
+    /// A `format_version` this build does not read (as written).
+    #[error(
+        "不支持的提交包版本 format_version {}，本程序只读取版本 {FORMAT_VERSION}（unsupported format_version）",
+        printable(.0)
+    )]
+    UnsupportedVersion(String),
+    /// No `format_version`.
+    #[error("提交包缺少 format_version（missing format_version）")]
+    MissingVersion,
+    /// Not the shape of SPEC §5.
+    #[error("提交包结构不正确：{}（malformed package）", printable(&.0.to_string()))]
+    Malformed(#[source] serde_json::Error),
+}
 
 /// One thing that was checked.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// Stable code of the check (see the module docs).
-    pub code: &'static str,
+    pub code: CheckCode,
     /// Whether it passed.
     pub ok: bool,
     /// `error`: a failure makes the file invalid; `warning`: it does not.
@@ -107,7 +247,7 @@ pub struct DocumentSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     /// `package` or `pdf`.
-    pub kind: &'static str,
+    pub kind: VerificationKind,
     /// No error-level check failed.
     pub valid: bool,
     /// Whether the signer is trusted; `None` when no trust was given.
@@ -124,7 +264,7 @@ pub struct Verification {
 }
 
 impl Verification {
-    fn new(kind: &'static str) -> Verification {
+    fn new(kind: VerificationKind) -> Verification {
         Verification {
             kind,
             valid: false,
@@ -136,17 +276,11 @@ impl Verification {
         }
     }
 
-    fn check(&mut self, code: &'static str, ok: bool, message: impl Into<String>) {
+    fn check(&mut self, code: CheckCode, ok: bool, message: impl Into<String>) {
         self.push(code, ok, Severity::Error, message);
     }
 
-    fn push(
-        &mut self,
-        code: &'static str,
-        ok: bool,
-        severity: Severity,
-        message: impl Into<String>,
-    ) {
+    fn push(&mut self, code: CheckCode, ok: bool, severity: Severity, message: impl Into<String>) {
         self.checks.push(Check {
             code,
             ok,
@@ -168,7 +302,7 @@ impl Verification {
             let trusted = store.trusts(cert, chain);
             self.trusted = Some(trusted);
             self.check(
-                "trust",
+                CheckCode::Trust,
                 trusted,
                 if trusted {
                     "签名证书可信：属于或签发自指定的信任证书".to_string()
@@ -181,13 +315,12 @@ impl Verification {
 }
 
 /// Verifies a file's bytes: a signed PDF when they start with `%PDF-`, else a
-/// package. `Err` (a Chinese message) when the file is not readable as
-/// either: exit 2.
+/// package. `Err` when the file is not readable as either: exit 2.
 pub fn verify_file_bytes(
     bytes: &[u8],
     policy: &Policy,
     trust: Option<&TrustStore>,
-) -> Result<Verification, String> {
+) -> Result<Verification, VerifyError> {
     if bytes.starts_with(b"%PDF-") {
         verify_signed_pdf(bytes, trust)
     } else {
@@ -200,35 +333,21 @@ pub fn verify_package(
     bytes: &[u8],
     policy: &Policy,
     trust: Option<&TrustStore>,
-) -> Result<Verification, String> {
-    let value = parse_json(bytes).map_err(|e| e.to_string())?;
-    let obj = value
-        .as_object()
-        .ok_or("不是 gcforms 提交包：内容不是 JSON 对象（not a package）")?;
+) -> Result<Verification, VerifyError> {
+    let value = parse_json(bytes)?;
+    let obj = value.as_object().ok_or(VerifyError::NotAnObject)?;
     match obj.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}
-        _ => {
-            return Err("不是 gcforms 提交包：format 不是 gcforms-package（not a package）".into())
-        }
+        _ => return Err(VerifyError::NotAPackage),
     }
     match obj.get("format_version") {
         Some(v) if v.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
-        Some(v) => {
-            return Err(format!(
-                "不支持的提交包版本 format_version {}，本程序只读取版本 {FORMAT_VERSION}（unsupported format_version）",
-                printable(&v.to_string())
-            ))
-        }
-        None => return Err("提交包缺少 format_version（missing format_version）".into()),
+        Some(v) => return Err(VerifyError::UnsupportedVersion(v.to_string())),
+        None => return Err(VerifyError::MissingVersion),
     }
-    let package: Package = serde_json::from_value(value.clone()).map_err(|e| {
-        format!(
-            "提交包结构不正确：{}（malformed package）",
-            printable(&e.to_string())
-        )
-    })?;
+    let package: Package = serde_json::from_value(value.clone()).map_err(VerifyError::Malformed)?;
 
-    let mut v = Verification::new("package");
+    let mut v = Verification::new(VerificationKind::Package);
     v.package_id = Some(package.package_id.clone());
     let b64 = base64::engine::general_purpose::STANDARD;
 
@@ -242,7 +361,7 @@ pub fn verify_package(
             let ok = package.signature.alg == ALG_ES256
                 && matches!((&sig, &signed), (Some(s), Ok(m)) if cert.verify(m, s, true));
             v.check(
-                "package_signature",
+                CheckCode::PackageSignature,
                 ok,
                 if ok {
                     "提交包签名（ES256）有效：覆盖除 signature、reviews 以外的全部内容（RFC 8785 规范形式）"
@@ -257,7 +376,7 @@ pub fn verify_package(
             );
             let fp_ok = package.signature.fingerprint == cert.fingerprint.to_string();
             v.check(
-                "fingerprint",
+                CheckCode::Fingerprint,
                 fp_ok,
                 if fp_ok {
                     format!("证书指纹与所附证书一致：{}", cert.fingerprint)
@@ -272,7 +391,7 @@ pub fn verify_package(
                 Ok(t) => {
                     let ok = cert.valid_at(t.with_timezone(&Utc));
                     v.check(
-                        "certificate_validity",
+                        CheckCode::CertificateValidity,
                         ok,
                         if ok {
                             format!("打包时间 {} 在证书有效期内", package.created_at)
@@ -287,7 +406,7 @@ pub fn verify_package(
                     );
                 }
                 Err(_) => v.check(
-                    "certificate_validity",
+                    CheckCode::CertificateValidity,
                     false,
                     format!(
                         "打包时间“{}”不是 RFC 3339 时间",
@@ -296,7 +415,11 @@ pub fn verify_package(
                 ),
             }
         }
-        Err(e) => v.check("package_signature", false, format!("签名证书无法读取：{e}")),
+        Err(e) => v.check(
+            CheckCode::PackageSignature,
+            false,
+            format!("签名证书无法读取：{e}"),
+        ),
     }
 
     // Each document's PDF.
@@ -308,7 +431,7 @@ pub fn verify_package(
         let estimated = doc.pdf.base64.len() / 4 * 3;
         if estimated > MAX_PDF_BYTES {
             v.check(
-                "pdf_hash",
+                CheckCode::PdfHash,
                 false,
                 format!("{label}：PDF 过大（约 {estimated} 字节，上限 {MAX_PDF_BYTES} 字节）"),
             );
@@ -316,7 +439,7 @@ pub fn verify_package(
         }
         let Ok(pdf) = b64.decode(&doc.pdf.base64) else {
             v.check(
-                "pdf_hash",
+                CheckCode::PdfHash,
                 false,
                 format!("{label}：PDF 的 base64 编码无效"),
             );
@@ -325,7 +448,7 @@ pub fn verify_package(
         let hash = crate::sign::hex(&crate::sign::sha256(&pdf));
         let hash_ok = hash == doc.pdf.sha256;
         v.check(
-            "pdf_hash",
+            CheckCode::PdfHash,
             hash_ok,
             if hash_ok {
                 format!("{label}：PDF 的 SHA-256 与记录一致")
@@ -336,7 +459,7 @@ pub fn verify_package(
         let signatures = match verify_pdf(&pdf) {
             Ok(s) => s,
             Err(e) => {
-                v.check("pdf_signature", false, format!("{label}：{e}"));
+                v.check(CheckCode::PdfSignature, false, format!("{label}：{e}"));
                 continue;
             }
         };
@@ -346,7 +469,7 @@ pub fn verify_package(
         if let (Some(pdf_cert), Ok(cert)) = (&last.signer, &cert) {
             let same = pdf_cert.der == cert.der;
             v.check(
-                "pdf_signer",
+                CheckCode::PdfSigner,
                 same,
                 if same {
                     format!("{label}：PDF 由提交包的签名证书签名")
@@ -364,7 +487,7 @@ pub fn verify_package(
         let embedded = embedded_file(&pdf, EMBEDDED_DATA_NAME);
         let matches = embedded.is_some() && embedded == expected;
         v.check(
-            "data_matches_pdf",
+            CheckCode::DataMatchesPdf,
             matches,
             match (&embedded, matches) {
                 (_, true) => format!("{label}：数据与 PDF 一致（PDF 签名部分嵌入的数据与提交包中的数据逐字节相同）"),
@@ -374,7 +497,7 @@ pub fn verify_package(
         );
     }
     if package.documents.is_empty() {
-        v.check("pdf_hash", false, "提交包中没有文档");
+        v.check(CheckCode::PdfHash, false, "提交包中没有文档");
     }
 
     check_rules(&mut v, &package, policy);
@@ -384,7 +507,7 @@ pub fn verify_package(
     }
     if !package.reviews.is_empty() {
         v.push(
-            "reviews",
+            CheckCode::Reviews,
             false,
             Severity::Warning,
             format!(
@@ -404,7 +527,11 @@ fn check_pdf_signatures<'a>(
     signatures: &'a [PdfSignature],
 ) -> Option<&'a PdfSignature> {
     let Some(last) = signatures.last() else {
-        v.check("pdf_signature", false, format!("{label}：PDF 中没有签名"));
+        v.check(
+            CheckCode::PdfSignature,
+            false,
+            format!("{label}：PDF 中没有签名"),
+        );
         return None;
     };
     for (n, s) in signatures.iter().enumerate() {
@@ -415,7 +542,7 @@ fn check_pdf_signatures<'a>(
         };
         let ok = s.is_intact();
         v.check(
-            "pdf_signature",
+            CheckCode::PdfSignature,
             ok,
             if ok {
                 format!("{which}：PDF 签名（CMS/PAdES）有效，签名范围内的内容未被改动")
@@ -429,7 +556,7 @@ fn check_pdf_signatures<'a>(
         );
     }
     v.check(
-        "pdf_covers_whole_file",
+        CheckCode::PdfCoversWholeFile,
         last.covers_whole_file,
         if last.covers_whole_file {
             format!("{label}：签名覆盖整个文件（除签名值本身）")
@@ -471,9 +598,13 @@ fn check_rules(v: &mut Verification, package: &Package, policy: &Policy) {
         Severity::Warning
     };
     let mut problems = Vec::new();
-    let mut documents: Vec<Document> = Vec::new();
-    for (i, doc) in package.documents.iter().enumerate() {
-        match crate::validate_value(doc.data.clone(), policy) {
+    let set = validate_set(
+        package.documents.iter().map(|d| Ok(d.data.clone())),
+        policy,
+        PledgeRule::Required,
+    );
+    for (i, result) in set.documents.iter().enumerate() {
+        match result {
             Ok(report) => {
                 for f in report
                     .findings
@@ -488,14 +619,17 @@ fn check_rules(v: &mut Verification, package: &Package, policy: &Policy) {
                         f.message
                     ));
                 }
-                documents.extend(report.document);
             }
             Err(e) => problems.push(format!("文档{}：{e}", i + 1)),
         }
     }
-    if documents.len() == package.documents.len() {
-        let refs: Vec<&Document> = documents.iter().collect();
-        for f in set::check(&refs, true) {
+    // The set is judged only when every document could be read.
+    let all_read = set
+        .documents
+        .iter()
+        .all(|r| r.as_ref().is_ok_and(|r| r.document.is_some()));
+    if all_read {
+        for f in &set.set_findings {
             problems.push(format!(
                 "文档{} [{}] {}",
                 f.index + 1,
@@ -530,7 +664,7 @@ fn check_rules(v: &mut Verification, package: &Package, policy: &Policy) {
         }
         m
     };
-    v.push("rules", ok, severity, message);
+    v.push(CheckCode::Rules, ok, severity, message);
 }
 
 /// The unit the documents name: the application's, else the pledge's, …
@@ -552,7 +686,7 @@ fn check_unit(v: &mut Verification, package: &Package, cert: &CertInfo) {
     let names = [cert.organization.as_deref(), cert.common_name.as_deref()];
     let ok = names.iter().flatten().any(|n| n.trim() == unit);
     v.push(
-        "unit_matches",
+        CheckCode::UnitMatches,
         ok,
         Severity::Warning,
         if ok {
@@ -568,15 +702,18 @@ fn check_unit(v: &mut Verification, package: &Package, cert: &CertInfo) {
 }
 
 /// Verifies a signed PDF on its own (see the module docs).
-pub fn verify_signed_pdf(bytes: &[u8], trust: Option<&TrustStore>) -> Result<Verification, String> {
+pub fn verify_signed_pdf(
+    bytes: &[u8],
+    trust: Option<&TrustStore>,
+) -> Result<Verification, VerifyError> {
     if bytes.len() as u64 > crate::input::MAX_INPUT_BYTES {
-        return Err(crate::input::InputError::TooLarge {
+        return Err(InputError::TooLarge {
             bytes: bytes.len() as u64,
         }
-        .to_string());
+        .into());
     }
     let signatures = verify_pdf(bytes)?;
-    let mut v = Verification::new("pdf");
+    let mut v = Verification::new(VerificationKind::Pdf);
     let Some(last) = check_pdf_signatures(&mut v, "PDF", &signatures) else {
         return Ok(v.finish());
     };
@@ -586,7 +723,7 @@ pub fn verify_signed_pdf(bytes: &[u8], trust: Option<&TrustStore>) -> Result<Ver
             Some(t) => {
                 let ok = cert.valid_at(t.with_timezone(&Utc));
                 v.check(
-                    "certificate_validity",
+                    CheckCode::CertificateValidity,
                     ok,
                     if ok {
                         format!(
@@ -602,7 +739,7 @@ pub fn verify_signed_pdf(bytes: &[u8], trust: Option<&TrustStore>) -> Result<Ver
                 );
             }
             None => v.push(
-                "certificate_validity",
+                CheckCode::CertificateValidity,
                 false,
                 Severity::Warning,
                 "PDF 签名未载明签名时间（/M），未检查证书有效期",
@@ -616,7 +753,7 @@ pub fn verify_signed_pdf(bytes: &[u8], trust: Option<&TrustStore>) -> Result<Ver
                 let label = document_label(0, &summary);
                 v.documents.push(summary);
                 v.push(
-                    "embedded_data",
+                    CheckCode::EmbeddedData,
                     true,
                     Severity::Warning,
                     format!("PDF 签名部分嵌入了文档数据：{label}"),
@@ -626,4 +763,19 @@ pub fn verify_signed_pdf(bytes: &[u8], trust: Option<&TrustStore>) -> Result<Ver
         v.trust(trust, cert, &last.chain);
     }
     Ok(v.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_names() {
+        for code in CheckCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+        for kind in [VerificationKind::Package, VerificationKind::Pdf] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+    }
 }

@@ -1,11 +1,10 @@
 //! Rules of 附件4 资源注销申请表, with the 第二十二条 confirmations.
 
-use super::common::{
-    check_applicant, check_envelope, check_maintainer, check_totals, Ctx, Field, Term,
-};
+use super::collector::{is_blank, Ctx, Field};
+use super::findings::Code;
 use super::host::{check_duplicates, check_sizes, HostContext};
+use super::shared::{check_applicant, check_envelope, check_maintainer, check_totals, Term};
 use super::totals::Sums;
-use super::Code;
 use crate::document::{Cancellation, DataDisposition};
 
 /// Every rule of a cancellation. Returns the derived 总计 of the returned hosts.
@@ -91,7 +90,7 @@ fn check_disposition(
     };
     match disposition {
         DataDisposition::Migrated { target } => {
-            if crate::text::is_blank(target.as_deref()) {
+            if is_blank(target.as_deref()) {
                 missing(ctx, "data_disposition.target", "已迁移的迁移目标");
             }
         }
@@ -99,10 +98,10 @@ fn check_disposition(
             location,
             keep_until,
         } => {
-            if crate::text::is_blank(location.as_deref()) {
+            if is_blank(location.as_deref()) {
                 missing(ctx, "data_disposition.location", "已备份的备份位置");
             }
-            if crate::text::is_blank(keep_until.as_deref()) {
+            if is_blank(keep_until.as_deref()) {
                 missing(
                     ctx,
                     "data_disposition.keep_until",

@@ -1,12 +1,13 @@
 //! Rules of 附件3 资源变更申请表, with 重大变更 detection (第二十一条, SPEC §2.3).
 
-use super::common::{check_applicant, check_envelope, check_maintainer, Ctx, Field, Term};
+use super::collector::{Ctx, Field};
+use super::findings::Code;
 use super::host::{check_duplicates, check_host, HostContext, RowOwner};
+use super::shared::{check_applicant, check_envelope, check_maintainer, Term};
 use super::totals::Sums;
-use super::Code;
 use crate::document::{Change, ChangeItem, Host};
+use crate::escape::printable;
 use crate::policy::{Policy, OS_OTHER};
-use crate::text::printable;
 
 /// Every rule of a change form.
 pub fn check(ctx: &mut Ctx, change: &Change) {
@@ -175,11 +176,7 @@ fn check_major(ctx: &mut Ctx, items: &[ChangeItem]) {
     .map(|(name, b, a, unit)| format!("{name}由{b}{unit}增至{a}{unit}"))
     .collect();
     if !grown.is_empty() {
-        let limit = if rule.growth_ratio == 1.0 {
-            "翻倍".to_string()
-        } else {
-            format!("{}%", rule.growth_ratio * 100.0)
-        };
+        let limit = rule.growth_words();
         ctx.error(
             Code::MajorChange,
             "items",

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
-use super::common::{catalog_choices, Ctx, Field};
-use super::Code;
+use super::collector::{catalog_choices, is_blank, Ctx, Field};
+use super::findings::Code;
 use crate::document::{Backup, Host};
+use crate::escape::printable;
 use crate::policy::{CatalogEntry, Range, OS_OTHER};
-use crate::text::{is_blank, printable};
 use indexmap::IndexMap;
 
 /// Where a host row sits and how messages name it.

@@ -1,6 +1,7 @@
 //! Rules of 附件2 资源使用安全责任书: its variable parts.
 
-use super::common::{check_envelope, Ctx, Field};
+use super::collector::{Ctx, Field};
+use super::shared::check_envelope;
 use crate::document::SecurityPledge;
 
 /// Every rule of a pledge on its own; the pairing with its application is in [`super::set`].

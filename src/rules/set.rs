@@ -2,9 +2,9 @@
 //! its 附件2 (`pledge_missing`, 第十九条), and the pledge must name the same
 //! unit (`pledge_unit_mismatch`).
 
-use super::{Code, Finding};
+use super::findings::{Code, Finding};
 use crate::document::Document;
-use crate::text::printable;
+use crate::escape::printable;
 
 /// A finding about one document of a set, by its index in the set.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! everything here returns errors, never panics.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -13,6 +13,44 @@ use der::{Decode, Encode, Tagged};
 use x509_cert::Certificate;
 
 use super::sha256;
+use crate::input::InputError;
+
+/// Why a certificate, or the certificates to trust, could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    /// Not a DER-encoded X.509 certificate.
+    #[error("无法解析证书：{0}")]
+    Der(#[source] der::Error),
+    /// Not base64.
+    #[error("证书不是有效的 base64")]
+    Base64(#[source] base64::DecodeError),
+    /// A PEM block without its end line.
+    #[error("PEM 证书不完整")]
+    IncompletePem,
+    /// The trust folder cannot be listed.
+    #[error("无法读取信任证书目录：{0}")]
+    TrustFolder(#[source] std::io::Error),
+    /// The trust folder holds no certificate file.
+    #[error("信任证书目录中没有证书文件（.pem/.crt/.cer/.der）")]
+    EmptyTrustFolder,
+    /// A certificate file cannot be read.
+    #[error("{}：{source}", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: InputError,
+    },
+    /// A certificate file holds something else than certificates.
+    #[error("{}：{source}", .path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with its content.
+        source: Box<CertError>,
+    },
+}
 
 /// The SHA-256 fingerprint of a certificate's DER encoding.
 ///
@@ -117,8 +155,8 @@ const OID_RSA: der::asn1::ObjectIdentifier =
 
 impl CertInfo {
     /// Parses a DER certificate.
-    pub fn from_der(der_bytes: &[u8]) -> Result<CertInfo, String> {
-        let parsed = Certificate::from_der(der_bytes).map_err(|e| format!("无法解析证书：{e}"))?;
+    pub fn from_der(der_bytes: &[u8]) -> Result<CertInfo, CertError> {
+        let parsed = Certificate::from_der(der_bytes).map_err(CertError::Der)?;
         let tbs = &parsed.tbs_certificate;
         let spki = &tbs.subject_public_key_info;
         let key_kind = if spki.algorithm.oid == OID_EC_PUBLIC_KEY {
@@ -151,10 +189,10 @@ impl CertInfo {
     }
 
     /// Parses a certificate given as base64 of its DER.
-    pub fn from_base64(text: &str) -> Result<CertInfo, String> {
+    pub fn from_base64(text: &str) -> Result<CertInfo, CertError> {
         let der = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
-            .map_err(|_| "证书不是有效的 base64".to_string())?;
+            .map_err(CertError::Base64)?;
         CertInfo::from_der(&der)
     }
 
@@ -276,11 +314,10 @@ const CERT_EXTENSIONS: [&str; 4] = ["pem", "crt", "cer", "der"];
 impl TrustStore {
     /// Loads a certificate file (PEM, possibly several, or DER) or every
     /// certificate file (`.pem`, `.crt`, `.cer`, `.der`) of a folder.
-    pub fn load(path: &Path) -> Result<TrustStore, String> {
+    pub fn load(path: &Path) -> Result<TrustStore, CertError> {
         let mut store = TrustStore::default();
         if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("无法读取信任证书目录：{e}"))?;
+            let entries = std::fs::read_dir(path).map_err(CertError::TrustFolder)?;
             let mut files: Vec<_> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
@@ -294,7 +331,7 @@ impl TrustStore {
                 store.add_file(&file)?;
             }
             if store.certs.is_empty() {
-                return Err("信任证书目录中没有证书文件（.pem/.crt/.cer/.der）".into());
+                return Err(CertError::EmptyTrustFolder);
             }
         } else {
             store.add_file(path)?;
@@ -302,10 +339,15 @@ impl TrustStore {
         Ok(store)
     }
 
-    fn add_file(&mut self, path: &Path) -> Result<(), String> {
-        let bytes = crate::input::read_file_limited(path)
-            .map_err(|e| format!("{}：{e}", path.display()))?;
-        let certs = parse_certificates(&bytes).map_err(|e| format!("{}：{e}", path.display()))?;
+    fn add_file(&mut self, path: &Path) -> Result<(), CertError> {
+        let bytes = crate::input::read_file_limited(path).map_err(|source| CertError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let certs = parse_certificates(&bytes).map_err(|e| CertError::InFile {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })?;
         self.certs.extend(certs);
         Ok(())
     }
@@ -345,7 +387,7 @@ impl TrustStore {
 }
 
 /// Reads one or more certificates from PEM text or one DER certificate.
-pub fn parse_certificates(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
+pub fn parse_certificates(bytes: &[u8]) -> Result<Vec<CertInfo>, CertError> {
     let text = std::str::from_utf8(bytes).ok();
     match text {
         Some(t) if t.contains("-----BEGIN CERTIFICATE-----") => {
@@ -355,7 +397,7 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<Vec<CertInfo>, String> {
                 let block = &rest[start..];
                 let end = block
                     .find("-----END CERTIFICATE-----")
-                    .ok_or("PEM 证书不完整")?;
+                    .ok_or(CertError::IncompletePem)?;
                 let body: String = block["-----BEGIN CERTIFICATE-----".len()..end]
                     .chars()
                     .filter(|c| !c.is_whitespace())

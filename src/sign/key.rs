@@ -115,7 +115,7 @@ impl UnitKey {
             .build::<p256::ecdsa::DerSignature>()
             .map_err(|e| cert_err(&e))?;
         let der = cert.to_der().map_err(|e| cert_err(&e))?;
-        let cert = CertInfo::from_der(&der).map_err(SignError::Certificate)?;
+        let cert = CertInfo::from_der(&der).map_err(|e| SignError::Certificate(e.to_string()))?;
         Ok(UnitKey {
             signing,
             cert,

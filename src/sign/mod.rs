@@ -27,7 +27,7 @@ pub mod pdf;
 pub mod unit_key_file;
 
 pub use appearance::{cjk_font_available, SignatureAppearance};
-pub use cert::{CertInfo, Fingerprint, TrustStore};
+pub use cert::{CertError, CertInfo, Fingerprint, TrustStore};
 pub use key::UnitKey;
 pub use pdf::{sign_pdf, sign_pdf_with_attachment, verify_pdf, Attachment, PdfSignature};
 pub use unit_key_file::{KeyFileError, UnitKeyFile};

@@ -64,7 +64,7 @@ impl UnitKeyFile {
         match std::fs::read(self.cert_path()) {
             Ok(der) => CertInfo::from_der(&der)
                 .map(Some)
-                .map_err(KeyFileError::Key),
+                .map_err(|e| KeyFileError::Key(e.to_string())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(KeyFileError::Io(e.to_string())),
         }

@@ -99,7 +99,7 @@ fn check_id(value: Option<&Value>) -> Result<String> {
     if id.chars().any(char::is_control) {
         return Err(StoreError::InvalidId(format!(
             "编号“{}”含控制字符",
-            crate::text::printable(id)
+            crate::escape::printable(id)
         )));
     }
     Ok(id.clone())

@@ -5,8 +5,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ErrorCode;
 
+use crate::escape::printable;
 use crate::input::InputError;
-use crate::text::printable;
+
+/// Shortens an SQLite message to one printable line.
+pub(crate) fn one_line(s: &str) -> String {
+    printable(&s.replace(['\n', '\r'], "；"))
+}
 
 /// Why a store operation failed. Nothing already saved is lost by any of them:
 /// a failed write is rolled back as a whole.

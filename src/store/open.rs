@@ -8,6 +8,7 @@ use std::path::Path;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 
+use super::error::one_line;
 use super::migrate::{self, APPLICATION_ID, LATEST};
 use super::{recover, Notice, Result, StoreError, BUSY_TIMEOUT};
 
@@ -229,9 +230,4 @@ pub(crate) fn connect(path: &Path) -> std::result::Result<Connection, Failure> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
         .map_err(sql)?;
     Ok(conn)
-}
-
-/// Shortens an SQLite message to one printable line.
-pub(crate) fn one_line(s: &str) -> String {
-    crate::text::printable(&s.replace(['\n', '\r'], "；"))
 }

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OpenFlags, Row};
 use serde_json::Value;
 
-use super::open::one_line;
+use super::error::one_line;
 use super::{
     migrate, Db, DraftStatus, Notice, NoticeKind, Result, Store, StoreError, BUSY_TIMEOUT,
 };

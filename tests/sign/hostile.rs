@@ -14,7 +14,9 @@ fn package() -> Value {
 }
 
 fn unreadable(bytes: &[u8]) -> String {
-    verify_package(bytes, policy(), None).expect_err("unreadable")
+    verify_package(bytes, policy(), None)
+        .expect_err("unreadable")
+        .to_string()
 }
 
 fn invalid(v: &Value) -> Vec<&'static str> {
@@ -23,7 +25,7 @@ fn invalid(v: &Value) -> Vec<&'static str> {
     out.checks
         .iter()
         .filter(|c| !c.ok)
-        .map(|c| c.code)
+        .map(|c| c.code.as_str())
         .collect()
 }
 
@@ -120,6 +122,7 @@ fn huge_embedded_pdf_is_refused() {
     let too_big = vec![b' '; gcforms::input::MAX_INPUT_BYTES as usize + 1];
     assert!(verify_package(&too_big, policy(), None)
         .unwrap_err()
+        .to_string()
         .contains("过大"));
 }
 

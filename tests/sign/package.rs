@@ -14,7 +14,11 @@ fn verify(bytes: &[u8]) -> Verification {
 }
 
 fn failed(v: &Verification) -> Vec<&'static str> {
-    v.checks.iter().filter(|c| !c.ok).map(|c| c.code).collect()
+    v.checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.code.as_str())
+        .collect()
 }
 
 /// Signs a package value again with `key`, as a forger holding that key would.
@@ -77,7 +81,7 @@ fn a_fresh_package_verifies_with_every_check() {
     assert!(v.valid, "{:#?}", v.checks);
     assert_eq!(v.kind, "package");
     assert_eq!(v.trusted, None);
-    let codes: Vec<&str> = v.checks.iter().map(|c| c.code).collect();
+    let codes: Vec<&str> = v.checks.iter().map(|c| c.code.as_str()).collect();
     for code in [
         "package_signature",
         "fingerprint",
@@ -259,7 +263,7 @@ fn pack_refuses_errors_a_missing_pledge_and_another_units_pledge() {
 
 #[test]
 fn the_schema_describes_packages() {
-    let schema = gcforms::schema::combined_schema();
+    let schema = gcforms::package::combined_schema();
     assert_eq!(schema["x-gcforms-package"]["$ref"], "#/$defs/Package");
     let package = &schema["$defs"]["Package"];
     for field in [
@@ -276,6 +280,6 @@ fn the_schema_describes_packages() {
         assert!(package["properties"].get(field).is_some(), "{field}");
     }
     // The documents part is as before.
-    let documents = gcforms::schema::documents_schema();
+    let documents = gcforms::document::schema::documents_schema();
     assert_eq!(schema["oneOf"], documents["oneOf"]);
 }

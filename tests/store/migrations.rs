@@ -218,3 +218,26 @@ fn another_programs_database_is_refused_untouched() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+/// The app and the CLI share `drafts.db`: when both open an older database
+/// at once, the one that finds the other migrating waits for it and then
+/// finds nothing left to do (the version is read again inside the write
+/// lock), instead of running the same migration twice.
+#[test]
+fn two_programs_opening_an_old_database_at_once_both_succeed() {
+    let (dir, conn) = db_at(LATEST - 1);
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .unwrap();
+    let path = dir.path().join("drafts.db");
+    // The other program is migrating: it holds the write lock.
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let opener = std::thread::spawn(move || Store::open(path).map(|_| ()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let last = MIGRATIONS.last().unwrap();
+    conn.execute_batch(last.sql).unwrap();
+    conn.pragma_update(None, "user_version", last.version)
+        .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+    opener.join().unwrap().unwrap();
+    assert_eq!(schema_version(&conn).unwrap(), LATEST);
+}

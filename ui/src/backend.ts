@@ -25,6 +25,8 @@ import type {
   UnitProfile,
   ValidationReport,
   VersionInfo,
+  YearInfo,
+  ImportedYear,
 } from "./bindings/commands";
 
 export type * from "./bindings/commands";
@@ -90,7 +92,10 @@ export interface Backend {
   importUnitKey(path: string, passphrase: string): Promise<CertificateInfo>;
   exportPackage(ids: string[], passphrase: string, path: string): Promise<ExportDone>;
   verifyFile(path: string): Promise<VerifyResult>;
-  chooseOpenPath(kind: "p12" | "verify"): Promise<string | null>;
+  chooseOpenPath(kind: "p12" | "verify" | "calendar"): Promise<string | null>;
+  /** 设置 · 节假日安排: the years the working-day calendar knows, and an import. */
+  calendarYears(): Promise<YearInfo[]>;
+  importCalendar(path: string): Promise<ImportedYear>;
 }
 
 export const tauriBackend: Backend = {
@@ -127,6 +132,8 @@ export const tauriBackend: Backend = {
   exportPackage: (ids, p, path) => unwrap(commands.exportPackage(ids, p, path)),
   verifyFile: (path) => unwrap(commands.verifyFile(path)),
   chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
+  calendarYears: () => commands.calendarYears(),
+  importCalendar: (path) => unwrap(commands.importCalendar(path)),
 };
 
 /** True inside the Tauri window. */

@@ -64,7 +64,7 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Pol
     let confirm = |checked: bool, name: &str| {
         ink.para(BODY_PT)
             .leading(1.5)
-            .check(checked, crate::labels::label(FORM, name))
+            .check(checked, crate::document::labels::label(FORM, name))
             .build()
     };
     flow.place(&super::wide_row(

@@ -36,10 +36,10 @@ pub(super) const KEEP_WITH_HEADS: f32 = 30.0;
 const REVIEW_LABEL_W: f32 = 32.0;
 
 /// A field of `form` at the JSON `path`, named by its paper label (`pattern`
-/// is the path with indices removed, as [`crate::labels`] knows it).
+/// is the path with indices removed, as [`crate::document::labels`] knows it).
 pub(super) fn field(form: FormKind, pattern: &str, path: impl Into<String>) -> Field {
     Field {
-        label: crate::labels::label(form, pattern).to_string(),
+        label: crate::document::labels::label(form, pattern).to_string(),
         path: path.into(),
     }
 }

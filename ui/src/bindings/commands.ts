@@ -88,11 +88,19 @@ export const commands = {
 	/**  Verifies a package or a signed PDF chosen by the reviewer. */
 	verifyFile: (path: string) => typedError<VerifyResult, IpcError>(__TAURI_INVOKE("verify_file", { path })),
 	/**
-	 *  Asks which file to open: a key (`p12`) or a file to verify (`verify`).
+	 *  Asks which file to open: a key (`p12`), a file to verify (`verify`) or
+	 *  a holiday calendar year (`calendar`).
 	 *  End-to-end tests set `GCFORMS_OPEN_FILE` to answer without the dialog,
 	 *  which WebDriver cannot drive.
 	 */
 	chooseOpenPath: (kind: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_open_path", { kind })),
+	/**  Each year the calendar knows: its notice, built in or imported. */
+	calendarYears: () => __TAURI_INVOKE<YearInfo[]>("calendar_years"),
+	/**
+	 *  Imports a year file (SPEC §6) chosen by the clerk; an invalid file is
+	 *  refused with the wrong date named, and changes nothing.
+	 */
+	importCalendar: (path: string) => typedError<ImportedYear, IpcError>(__TAURI_INVOKE("import_calendar", { path })),
 };
 
 /** Events */
@@ -423,6 +431,8 @@ export type Catalogs = {
 	copies: FormCopies[],
 	/**  What makes a change 重大变更 under the policy (第二十一条), in words. */
 	major_change: string,
+	/**  A draft's statuses with their labels (草稿, 可导出, 已导出). */
+	draft_statuses: Choice[],
 };
 
 /**  The unit certificate as 单位证书 shows it. */
@@ -730,7 +740,12 @@ export type ErrorCode =
 /**  No unit key yet, a wrong passphrase, or a key that cannot sign. */
 "key" | 
 /**  Documents that cannot be packed (errors, or 附件2 missing or for another unit). */
-"pack_refused";
+"pack_refused" | 
+/**
+ *  A file chosen by the user that is not what it must be (e.g. a holiday
+ *  calendar year with a wrong date); nothing was changed.
+ */
+"invalid_file";
 
 /**  What an export wrote. */
 export type ExportDone = {
@@ -859,6 +874,12 @@ export type Host = {
 	backup: Backup | null,
 };
 
+/**  The result of importing a year. */
+export type ImportedYear = {
+	/**  An earlier import of the same year was replaced. */
+	replaced_import: boolean,
+} & YearInfo;
+
 /**
  *  The one error shape of every command: a stable code and a Chinese message
  *  that can be shown as it is.
@@ -957,6 +978,13 @@ export type OpenedDraft = {
 	/**  The document as stored. */
 	document: Value,
 };
+
+/**  Where a year of the calendar comes from. */
+export type Origin = 
+/**  Compiled into gcforms. */
+"builtin" | 
+/**  Imported into the user's data folder. */
+"imported";
 
 /**  A rendered PDF. Base64 keeps it one JSON string over IPC. */
 export type PdfData = {
@@ -1194,6 +1222,27 @@ export type VersionInfo = {
 	bytes: number,
 	/**  True for the draft's current version. */
 	current: boolean,
+};
+
+/**
+ *  One year the calendar knows, as `calendar list` and the app's settings
+ *  show it.
+ */
+export type YearInfo = {
+	/**  The year. */
+	year: number,
+	/**  The notice the dates come from. */
+	source: string,
+	/**  Built in or imported. */
+	origin: Origin,
+	/**  An imported year that replaces the built-in data for the same year. */
+	overrides_builtin: boolean,
+	/**  How many days off the notice names. */
+	holidays: number,
+	/**  How many make-up working days it names. */
+	workdays: number,
+	/**  The imported file. */
+	file?: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -1,13 +1,14 @@
 //! JSON Schemas generated from the document types (schemars): printed by
-//! `gcforms schema`, and read by [`crate::structure`] and [`crate::labels`], so
-//! the types are the one source of a document's shape and labels.
+//! `gcforms schema` (with the package's, [`crate::package::combined_schema`]),
+//! and read by [`crate::rules::structure`] and [`super::labels`], so the types
+//! are the one source of a document's shape and labels.
 
 use std::sync::OnceLock;
 
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Value};
 
-use crate::document::{Application, Cancellation, Change, Document, FormKind, SecurityPledge};
+use super::{Application, Cancellation, Change, Document, FormKind, SecurityPledge};
 
 /// The root schema (with its `$defs`) of one form's document object.
 pub fn form_schema(form: FormKind) -> &'static Value {
@@ -29,8 +30,8 @@ fn root_for<T: JsonSchema>() -> Value {
         .to_value()
 }
 
-/// The schema printed by `gcforms schema`: any of the four documents, told
-/// apart by `form`.
+/// The schema of any of the four documents, told apart by `form`: the root of
+/// the schema `gcforms schema` prints.
 pub fn documents_schema() -> Value {
     let mut root = SchemaGenerator::default()
         .into_root_schema_for::<Document>()
@@ -42,35 +43,6 @@ pub fn documents_schema() -> Value {
             "description".into(),
             json!(
                 "韶关市“数字政府”政务云资源申请、安全责任书、变更、注销四类文档，schema_version 1"
-            ),
-        );
-    }
-    root
-}
-
-/// The schema printed by `gcforms schema`: [`documents_schema`] unchanged at
-/// the root (a document validates against it as before), with the package of
-/// SPEC §5 added as `$defs/Package` and pointed to by `x-gcforms-package`.
-pub fn combined_schema() -> Value {
-    let mut root = documents_schema();
-    let mut generator = SchemaGenerator::default();
-    let package = generator.subschema_for::<crate::package::Package>();
-    let defs = generator.take_definitions(true);
-    if let Some(obj) = root.as_object_mut() {
-        let all = obj
-            .entry("$defs")
-            .or_insert_with(|| json!({}))
-            .as_object_mut();
-        if let Some(all) = all {
-            for (name, def) in defs {
-                all.entry(name).or_insert(def);
-            }
-        }
-        obj.insert("x-gcforms-package".into(), package.to_value());
-        obj.insert(
-            "$comment".into(),
-            json!(
-                "根 schema 校验文档（附件1–4）；提交包 *.gcpkg.json 的 schema 为 #/$defs/Package"
             ),
         );
     }

@@ -18,10 +18,10 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use super::findings::{Code, Finding};
+use crate::document::schema::{form_schema, resolve, title_of};
 use crate::document::FormKind;
-use crate::rules::{Code, Finding};
-use crate::schema::{form_schema, resolve};
-use crate::text::printable;
+use crate::escape::printable;
 
 /// What the structural pass found and cleaned.
 #[derive(Debug, Default)]
@@ -187,9 +187,7 @@ fn compile(root: &Value, schema: &Value, nodes: &mut Vec<Node>, depth: usize) ->
         let mut props = Vec::new();
         if let Some(p) = schema.get("properties").and_then(Value::as_object) {
             for (key, prop) in p {
-                let title = crate::schema::title_of(root, prop)
-                    .unwrap_or(key)
-                    .to_string();
+                let title = title_of(root, prop).unwrap_or(key).to_string();
                 let node = compile(root, prop, nodes, depth + 1);
                 props.push((key.clone(), Prop { title, node }));
             }

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::document::FormKind;
-use crate::schema::{form_schema, resolve, title_of};
+use super::schema::{form_schema, resolve, title_of};
+use super::FormKind;
 
 type LabelMap = HashMap<(FormKind, String), String>;
 

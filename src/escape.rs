@@ -1,4 +1,5 @@
-//! Small text helpers shared by messages and checks.
+//! Escaping user-supplied strings for display: a name or value from the input
+//! is shown through [`printable`], never as it is.
 
 /// Makes a user-supplied string safe to show on one line of a terminal or in a
 /// message: control characters (ANSI escapes, new lines, bidi overrides) are
@@ -26,11 +27,6 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// True when a text field counts as not filled in: missing, empty or white space.
-pub fn is_blank(s: Option<&str>) -> bool {
-    s.is_none_or(|s| s.trim().is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,13 +37,5 @@ mod tests {
         assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
         assert_eq!(printable("韶关"), "韶关");
         assert_eq!(printable(&"长".repeat(100)).chars().count(), 81);
-    }
-
-    #[test]
-    fn blank_means_missing_or_white_space() {
-        assert!(is_blank(None));
-        assert!(is_blank(Some(" \t")));
-        assert!(is_blank(Some("　")), "full-width space is blank too");
-        assert!(!is_blank(Some("a")));
     }
 }
