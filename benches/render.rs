@@ -3,6 +3,11 @@
 //! the full faces, since the example's names go beyond the common subsets
 //! (the PDF is the same either way).
 //! Run: `cargo bench --bench render -- --warm-up-time 1 --measurement-time 3`.
+//!
+//! The whole `gcforms render` process, with the per-user font cache warm, is
+//! measured on the same documents made by `scripts/many-hosts`:
+//! `scripts/many-hosts 300 > /tmp/a300.json`, then
+//! `hyperfine -N --warmup 3 'target/release/gcforms render /tmp/a300.json -o /tmp/a300.pdf'`.
 
 use std::hint::black_box;
 

@@ -408,10 +408,7 @@ fn source_files(dir: &Path, base: &Path, out: &mut Vec<(std::path::PathBuf, Stri
 /// Cycles being removed on another branch, each as its first line. Each
 /// must still be found: once it is gone, the test fails until its line is
 /// removed here, so none outlives its fix.
-const KNOWN_CYCLES: &[&str] = &[
-    // The renderer's work of issue 11 moves what both share into render/face.rs.
-    "render::font_cache → render::fonts → render::font_cache",
-];
+const KNOWN_CYCLES: &[&str] = &[];
 
 #[test]
 fn modules_of_src_import_one_way() {

@@ -568,14 +568,19 @@ fn output_is_reproducible() {
     let a = render_api("application", RenderOptions::default()).unwrap();
     let b = render_api("application", RenderOptions::default()).unwrap();
     assert!(a == b, "two renders in one process differ");
+    // The watermark's graphics state and every copy's pages too.
+    let draft = RenderOptions {
+        copies: Some(3),
+        draft: true,
+        ..RenderOptions::default()
+    };
+    assert!(
+        render_api("change", draft.clone()).unwrap() == render_api("change", draft).unwrap(),
+        "two drafts with copies differ"
+    );
     let dir = tempfile::tempdir().unwrap();
-    let one = std::fs::read(render_ok(
-        dir.path(),
-        "r1",
-        &example_json("application"),
-        &[],
-    ))
-    .unwrap();
+    let first = render_ok(dir.path(), "r1", &example_json("application"), &[]);
+    let one = std::fs::read(&first).unwrap();
     let two = std::fs::read(render_ok(
         dir.path(),
         "r2",
@@ -587,11 +592,20 @@ fn output_is_reproducible() {
         one == two && one == a,
         "renders in separate processes differ"
     );
-    let text = String::from_utf8_lossy(&a);
-    assert!(
-        text.contains("/CreationDate(D:20260302091500+08'00')"),
-        "date from created_at"
-    );
+    // The dates are the document's instants, read back by poppler.
+    let info = tool("pdfinfo", &["-isodates", first.to_str().unwrap()]);
+    let example = example_json("application");
+    for (key, field) in [("CreationDate", "created_at"), ("ModDate", "updated_at")] {
+        let shown = info
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("{key} in {info}"))
+            .trim();
+        let shown = chrono::DateTime::parse_from_rfc3339(&shown.replace('Z', "+00:00")).unwrap();
+        let expected =
+            chrono::DateTime::parse_from_rfc3339(example[field].as_str().unwrap()).unwrap();
+        assert_eq!(shown, expected, "{key} from {field}");
+    }
 }
 
 fn render_doc(doc: &Value, options: RenderOptions) -> Result<Vec<u8>, RenderError> {

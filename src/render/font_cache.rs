@@ -5,7 +5,7 @@
 //! GB 2312 and every character of the forms' fixed text) and of every other
 //! character this user has printed (people's names often go beyond GB
 //! 2312: a render that meets one uses the full faces once and adds it to the
-//! subsets, [`super::Fonts::learn`]). Glyphs keep the full face's order,
+//! subsets, `Fonts::learn`). Glyphs keep the full face's order,
 //! advances and CIDs. A subset is about a twentieth of the collection it comes
 //! from, which is what makes a command that prints fast: reading the full
 //! collections took most of its time.
@@ -21,12 +21,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use allsorts::binary::read::ReadScope;
-use allsorts::font_data::FontData;
-use allsorts::subset::{subset, CmapTarget, SubsetProfile};
-
-use super::fonts::{glyph_of, read_shared, LoadedFace};
-use super::RenderError;
+use super::error::RenderError;
+use super::face::{cut, glyph_of, read_shared, LoadedFace};
 
 /// Environment variable naming the cache folder (tests, portable installs).
 pub const CACHE_DIR_ENV: &str = "GCFORMS_CACHE_DIR";
@@ -103,32 +99,13 @@ pub(crate) fn load(dir: &Path, source: &Path, index: u32) -> Option<Arc<Vec<u8>>
 
 /// Cuts from a full face the subset of [`common_chars`] and `extra`.
 pub(crate) fn build(face: &LoadedFace, extra: &[char]) -> Result<Arc<Vec<u8>>, RenderError> {
-    let failed = |e: &dyn std::fmt::Display| {
-        RenderError::FontUnavailable(format!("无法生成常用字子集：{e}"))
-    };
-    let parsed = face.parsed().ok_or_else(|| failed(&"字体无法解析"))?;
-    // Ascending glyph ids keep the full face's glyph order in the subset.
-    let mut glyphs: Vec<u16> = common_chars()
+    let parsed = face
+        .parsed()
+        .ok_or_else(|| RenderError::FontUnavailable("无法生成常用字子集：字体无法解析".into()))?;
+    let glyphs = common_chars()
         .chain(extra.iter().copied())
-        .filter_map(|c| glyph_of(&parsed, c).map(|g| g.gid))
-        .collect();
-    glyphs.push(0);
-    glyphs.sort_unstable();
-    glyphs.dedup();
-    let font = ReadScope::new(face.bytes())
-        .read::<FontData<'_>>()
-        .map_err(|e| failed(&e))?;
-    let provider = font
-        .table_provider(face.index() as usize)
-        .map_err(|e| failed(&e))?;
-    let bytes = subset(
-        &provider,
-        &glyphs,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| failed(&e))?;
-    Ok(Arc::new(bytes))
+        .filter_map(|c| glyph_of(&parsed, c).map(|g| g.gid));
+    cut(face, glyphs, "无法生成常用字子集").map(Arc::new)
 }
 
 /// Keeps `subset` in `dir` as the entry of face `index` of `source` and removes older

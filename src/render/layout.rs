@@ -9,7 +9,7 @@
 //! between lines of its cells.
 
 use super::canvas::{Canvas, PAGE_H, PAGE_W};
-use super::text::{wrap, Align, Line, Para};
+use super::line_break::{wrap, Align, Line, Para};
 
 /// Left and right margin, mm.
 pub(crate) const MARGIN_X: f32 = 18.0;

@@ -23,25 +23,27 @@
 //! the CLI's).
 
 mod canvas;
+mod error;
+mod face;
 mod font_cache;
 pub(crate) mod fonts;
 mod forms;
 mod layout;
+mod line_break;
 pub(crate) mod pdf;
-mod text;
-
-use std::fmt;
 
 use crate::document::Document;
 use crate::policy::Policy;
-use crate::rules::{Finding, Report, Severity};
+use crate::rules::Report;
 
+pub use error::{MissingGlyph, RenderError};
 pub use font_cache::{common_chars, default_dir as font_cache_dir, CACHE_DIR_ENV, COMMON_CHARS};
 pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
 
 use canvas::{Canvas, PAGE_H};
 use layout::{Flow, CONTENT_W, MARGIN_X};
-use text::{Align, Field, Ink, Para};
+use line_break::{Align, Field, Ink, Para};
+use printpdf::Op;
 
 /// The most copies one file may hold.
 pub const MAX_COPIES: u32 = 20;
@@ -80,73 +82,6 @@ pub fn signature_rect() -> [f32; 4] {
     let (w, h) = (95.0 * PT_PER_MM, (SIGNATURE_AREA_MM - 2.0) * PT_PER_MM);
     [x1 - w, y0, x1, y0 + h]
 }
-
-/// A character the font cannot print, and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MissingGlyph {
-    /// The paper label of the field, e.g. 系统(主机)名称.
-    pub label: String,
-    /// The JSON path of the field, e.g. `hosts[2].name`; empty for fixed text.
-    pub path: String,
-    /// The character.
-    pub ch: char,
-}
-
-impl fmt::Display for MissingGlyph {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = format!("U+{:04X}", self.ch as u32);
-        let place = if self.path.is_empty() {
-            self.label.clone()
-        } else {
-            format!("{}（{}）", self.label, self.path)
-        };
-        if self.ch.is_control() || self.ch.is_whitespace() {
-            write!(
-                f,
-                "{place}中有不可打印的控制字符 {code}，请删除后再打印（unprintable character）"
-            )
-        } else {
-            write!(
-                f,
-                "{place}中的字符“{}”（{code}）不在打印字体中，无法打印；请改用字体支持的写法后再打印（character not in the font）",
-                self.ch
-            )
-        }
-    }
-}
-
-/// Why a document could not be rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RenderError {
-    /// The fonts are not installed or cannot be read (exit 2).
-    FontUnavailable(String),
-    /// Characters the font lacks (exit 1): each one, with its field.
-    MissingGlyphs(Vec<MissingGlyph>),
-    /// The document has errors and no draft was asked for (exit 1).
-    NotValid(Vec<Finding>),
-    /// Options out of range, e.g. zero copies (exit 2).
-    InvalidOptions(String),
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RenderError::FontUnavailable(m) => write!(f, "字体不可用：{m}（font unavailable）"),
-            RenderError::MissingGlyphs(list) => {
-                let all: Vec<String> = list.iter().map(ToString::to_string).collect();
-                write!(f, "{}", all.join("；"))
-            }
-            RenderError::NotValid(findings) => write!(
-                f,
-                "文档有 {} 个错误，不能打印正式文本；修改后再打印，或加 --draft 打印草稿（document has errors）",
-                findings.iter().filter(|x| x.severity == Severity::Error).count()
-            ),
-            RenderError::InvalidOptions(m) => write!(f, "{m}（invalid options）"),
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
 
 /// Renders a document with the system fonts: the common subsets
 /// ([`Fonts::shared`]), or the full faces ([`Fonts::shared_full`]) when the
@@ -219,57 +154,63 @@ pub fn render_with(
     let id = doc.envelope().id.clone().unwrap_or_default();
     let copies = options.copies.unwrap_or(1);
     let watermark = options.draft.then(|| {
-        let codes: Vec<u16> = DRAFT_MARK
+        let mark: String = DRAFT_MARK
             .chars()
-            .filter_map(|c| ink.glyph(Face::Heading, c).map(|g| g.0))
+            .filter(|&c| ink.advance(Face::Heading, c).is_some())
             .collect();
         let mut c = Canvas::default();
-        c.watermark(&codes);
-        c.into_content()
+        c.watermark(&mark);
+        c.into_ops()
     });
-    // Each page's content is written once and shared by every copy; only
-    // the footer (copy holder, page number) is the copy's own.
-    let bodies: Vec<String> = pages
+    let mut bodies: Vec<Vec<Op>> = pages
         .into_iter()
         .map(|page| {
-            let mut body = page.into_content();
-            body.push_str(watermark.as_deref().unwrap_or(""));
+            let mut body = page.into_ops();
+            body.extend(watermark.iter().flatten().cloned());
             body
         })
         .collect();
-    let mut sheets: Vec<Sheet> = Vec::with_capacity(bodies.len() * copies as usize);
+    // Each copy repeats the pages with its own footer (copy holder, page
+    // number).
+    let page_count = bodies.len();
+    let mut sheets: Vec<Vec<Op>> = Vec::with_capacity(page_count * copies as usize);
     for copy in 0..copies {
         let holder = options.copies.map(|n| {
             let who = policy.copy_holder(form, copy as usize).unwrap_or("");
             format!("第 {} 份（共 {n} 份）{who}", copy + 1)
         });
-        for body in 0..bodies.len() {
+        for (page, body) in bodies.iter_mut().enumerate() {
             let footer = footer(
                 &ink,
                 &id,
                 holder.as_deref(),
-                body + 1,
-                bodies.len(),
+                page + 1,
+                page_count,
                 options.draft,
             );
-            sheets.push(Sheet {
-                body,
-                footer: footer.into_content(),
-            });
+            // The last copy takes the pages; the others copy them.
+            let mut sheet = if copy + 1 == copies {
+                std::mem::take(body)
+            } else {
+                body.clone()
+            };
+            sheet.extend(footer.into_ops());
+            sheets.push(sheet);
         }
     }
     let missing = ink.take_missing();
     if !missing.is_empty() {
         return Err(RenderError::MissingGlyphs(missing));
     }
-    save(&ink, doc, options, &bodies, &sheets)
-}
-
-/// One sheet of the PDF: the page content it shows (an index into the
-/// shared bodies) and its own footer.
-struct Sheet {
-    body: usize,
-    footer: String,
+    let (created, modified) = dates(doc);
+    let info = pdf::Info {
+        title: form.title(),
+        subject: form.short_name(),
+        created,
+        modified,
+        file_id: fingerprint_of(doc, options),
+    };
+    pdf::write(&ink, sheets, options.draft, &info)
 }
 
 /// The footer: document number and copy holder above, 「第 N 页 共 M 页」 below.
@@ -309,7 +250,7 @@ fn footer(
 
 /// One paragraph on one line at `top`, wrapped if it must be (it never is).
 fn draw_single(c: &mut Canvas, p: &Para, top: f32, align: Align) {
-    for (i, line) in text::wrap(p, CONTENT_W).iter().enumerate() {
+    for (i, line) in line_break::wrap(p, CONTENT_W).iter().enumerate() {
         let x = match align {
             Align::Left => MARGIN_X,
             Align::Center => MARGIN_X + (CONTENT_W - line.width) / 2.0,
@@ -320,96 +261,10 @@ fn draw_single(c: &mut Canvas, p: &Para, top: f32, align: Align) {
     }
 }
 
-/// Builds the PDF: fonts subset and embedded, metadata from the document,
-/// a document ID derived from the content instead of a random one.
-fn save(
-    ink: &Ink,
-    doc: &Document,
-    options: &RenderOptions,
-    bodies: &[String],
-    sheets: &[Sheet],
-) -> Result<Vec<u8>, RenderError> {
-    let mut w = pdf::PdfWriter::new();
-    let (catalog, tree, info, resources) = (w.reserve(), w.reserve(), w.reserve(), w.reserve());
-    let mut fonts = String::new();
-    for face in [Face::Body, Face::Heading] {
-        let used = ink.used(face);
-        if used.is_empty() {
-            continue;
-        }
-        let tag = canvas::font_id(face);
-        let id = pdf::write_font(&mut w, ink.fonts.face_data(face), tag, &used)?;
-        fonts.push_str(&format!("/{tag} {id} 0 R"));
-    }
-    let mut extra = String::new();
-    if options.draft {
-        let state = w.reserve();
-        w.object(state, canvas::DRAFT_STATE);
-        extra = format!("/ExtGState<</{} {state} 0 R>>", canvas::DRAFT_GS);
-    }
-    w.object(resources, &format!("<</Font<<{fonts}>>{extra}>>"));
-
-    // A4 in points.
-    let media = format!(
-        "[0 0 {} {}]",
-        pdf::num(210.0 / 25.4 * 72.0),
-        pdf::num(297.0 / 25.4 * 72.0)
-    );
-    let body_streams: Vec<u32> = bodies
-        .iter()
-        .map(|body| {
-            let stream = w.reserve();
-            w.stream(stream, "", body.as_bytes());
-            stream
-        })
-        .collect();
-    let mut kids = Vec::with_capacity(sheets.len());
-    for sheet in sheets {
-        let (page, footer) = (w.reserve(), w.reserve());
-        w.stream(footer, "", sheet.footer.as_bytes());
-        w.object(
-            page,
-            &format!(
-                "<</Type/Page/Parent {tree} 0 R/MediaBox{media}/Resources {resources} 0 R/Contents[{} 0 R {footer} 0 R]>>",
-                body_streams[sheet.body]
-            ),
-        );
-        kids.push(format!("{page} 0 R"));
-    }
-    w.object(
-        tree,
-        &format!(
-            "<</Type/Pages/Count {}/Kids[{}]>>",
-            kids.len(),
-            kids.join(" ")
-        ),
-    );
-    w.object(
-        catalog,
-        &format!("<</Type/Catalog/Pages {tree} 0 R/Lang(zh-CN)>>"),
-    );
-
-    let form = doc.form();
-    let mut info_dict = format!(
-        "<</Title{}/Subject{}/Creator(gcforms)/Producer(gcforms {})",
-        pdf::text_string(form.title()),
-        pdf::text_string(form.short_name()),
-        env!("CARGO_PKG_VERSION")
-    );
-    let (created, modified) = dates(doc);
-    for (key, value) in [("CreationDate", created), ("ModDate", modified)] {
-        if let Some(v) = value {
-            info_dict.push_str(&format!("/{key}({v})"));
-        }
-    }
-    info_dict.push_str(">>");
-    w.object(info, &info_dict);
-    Ok(w.finish(catalog, info, &fingerprint_of(doc, options)))
-}
-
-/// The PDF dates, from the document: created_at and updated_at when present,
-/// else the form's own date; never the clock.
-fn dates(doc: &Document) -> (Option<String>, Option<String>) {
+/// The PDF dates as seconds since 1970, from the document: created_at and
+/// updated_at when present, else the form's own date (midnight, Beijing
+/// time); never the clock.
+fn dates(doc: &Document) -> (Option<i64>, Option<i64>) {
     let env = doc.envelope();
     let form_date = match doc {
         Document::Application(d) => d
@@ -426,34 +281,20 @@ fn dates(doc: &Document) -> (Option<String>, Option<String>) {
             .and_then(|a| a.application_date.clone()),
         Document::SecurityPledge(d) => d.sign_date.clone(),
     };
-    let day = form_date.as_deref().and_then(pdf_date_from_day);
-    let created = env.created_at.as_deref().and_then(pdf_date).or(day.clone());
-    let modified = env
-        .updated_at
-        .as_deref()
-        .and_then(pdf_date)
-        .or(created.clone());
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.timestamp())
+    };
+    let day = form_date.as_deref().and_then(|s| {
+        let midnight = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?;
+        Some(midnight.and_utc().timestamp() - 8 * 3600)
+    });
+    let created = env.created_at.as_deref().and_then(instant).or(day);
+    let modified = env.updated_at.as_deref().and_then(instant).or(created);
     (created, modified)
-}
-
-/// RFC 3339 to a PDF date string, `D:YYYYMMDDHHmmSS+HH'mm'`.
-fn pdf_date(s: &str) -> Option<String> {
-    let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
-    let off = t.offset().local_minus_utc();
-    let sign = if off < 0 { '-' } else { '+' };
-    let off = off.abs();
-    Some(format!(
-        "D:{}{sign}{:02}'{:02}'",
-        t.format("%Y%m%d%H%M%S"),
-        off / 3600,
-        off % 3600 / 60
-    ))
-}
-
-/// `YYYY-MM-DD` to a PDF date at midnight, Beijing time.
-fn pdf_date_from_day(s: &str) -> Option<String> {
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    Some(format!("D:{}000000+08'00'", d.format("%Y%m%d")))
 }
 
 /// 16 bytes that identify the rendered content (FNV-1a over the document and

@@ -8,7 +8,7 @@ use crate::rules::Sums;
 
 use super::super::fonts::Face;
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
-use super::super::text::{Align, Ink, Para};
+use super::super::line_break::{Align, Ink, Para};
 use super::{field, section, TABLE_PT};
 
 const FORM: FormKind = FormKind::Application;

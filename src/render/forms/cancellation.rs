@@ -8,7 +8,7 @@ use crate::policy::Policy;
 use crate::rules::Sums;
 
 use super::super::layout::{height, Band, Cell, Flow, CONTENT_W};
-use super::super::text::{Align, Ink};
+use super::super::line_break::{Align, Ink};
 use super::{field, section, top_field, BODY_PT, GRID, TABLE_PT};
 
 const FORM: FormKind = FormKind::Cancellation;
@@ -130,7 +130,7 @@ fn host_band(ink: &Ink, i: usize, h: &CancelledHost) -> Band {
 }
 
 /// The three choices of 数据处置, the chosen one ticked with its details.
-fn disposition(ink: &Ink, d: Option<&DataDisposition>) -> Vec<super::super::text::Para> {
+fn disposition(ink: &Ink, d: Option<&DataDisposition>) -> Vec<super::super::line_break::Para> {
     let line = || ink.para(BODY_PT).leading(1.5);
     let f = |name: &str| top_field(FORM, &format!("data_disposition.{name}"));
     let (target, location, keep_until) = match d {

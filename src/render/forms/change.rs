@@ -8,7 +8,7 @@ use crate::policy::Policy;
 use crate::rules::Sums;
 
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
-use super::super::text::{Align, Field, Ink, Para};
+use super::super::line_break::{Align, Field, Ink, Para};
 use super::{field, section, TABLE_PT};
 
 const FORM: FormKind = FormKind::Change;

@@ -14,7 +14,7 @@ use crate::rules::Sums;
 
 use super::fonts::Face;
 use super::layout::{Band, Cell, Flow, VAlign, CONTENT_W};
-use super::text::{Align, Field, Ink, Para};
+use super::line_break::{Align, Field, Ink, Para};
 
 /// Size of the title, pt (二号 is 22 pt; 18 pt keeps long titles on one line).
 const TITLE_PT: f32 = 18.0;

@@ -6,7 +6,7 @@ use crate::document::{FormKind, SecurityPledge};
 use crate::pledge_text as fixed;
 
 use super::super::layout::{Band, Borders, Cell, Flow, CONTENT_W};
-use super::super::text::{Field, Ink, Para};
+use super::super::line_break::{Field, Ink, Para};
 use super::top_field;
 
 const FORM: FormKind = FormKind::SecurityPledge;

@@ -10,10 +10,11 @@
 //! then, they break between characters, so nothing ever runs out of its cell.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use super::fonts::{glyph_of, Face, Fonts, Glyph};
-use super::{MissingGlyph, RenderError};
+use super::error::{MissingGlyph, RenderError};
+use super::face::{glyph_of, Glyph};
+use super::fonts::{Face, Fonts};
 
 /// Millimetres per point.
 pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;
@@ -58,8 +59,6 @@ pub(crate) enum Kind {
 pub(crate) struct Atom {
     pub kind: Kind,
     pub face: Face,
-    /// The PDF code (CID) of a `Glyph` or `Space` atom's glyph in its face.
-    pub code: u16,
     /// Advance in mm.
     pub w: f32,
     pub brk: Brk,
@@ -120,16 +119,6 @@ pub(crate) struct Field {
     pub path: String,
 }
 
-/// A glyph the PDF must embed: its index in the face and the character it
-/// prints (for the ToUnicode map: copy and search in PDF readers).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct UsedGlyph {
-    pub gid: u16,
-    pub ch: char,
-    /// Advance in em.
-    pub advance: f32,
-}
-
 /// What paragraphs are measured with, and where missing glyphs are collected.
 pub(crate) struct Ink<'a> {
     pub fonts: &'a Fonts,
@@ -157,8 +146,8 @@ impl<'a> Ink<'a> {
         })
     }
 
-    /// The PDF code and advance in em of `c`, cached.
-    pub fn glyph(&self, face: Face, c: char) -> Option<(u16, f32)> {
+    /// The advance in em of `c`, cached; `None` when the face lacks it.
+    pub fn advance(&self, face: Face, c: char) -> Option<f32> {
         let glyph = *self
             .glyphs
             .borrow_mut()
@@ -170,28 +159,22 @@ impl<'a> Ink<'a> {
                 };
                 glyph_of(parsed, c)
             });
-        glyph.map(|g| (g.cid, g.advance))
+        glyph.map(|g| g.advance)
     }
 
-    /// Every glyph of `face` met so far, by PDF code. Characters that share
-    /// a glyph map it to the first of them in code point order.
-    pub fn used(&self, face: Face) -> BTreeMap<u16, UsedGlyph> {
-        let glyphs = self.glyphs.borrow();
-        let mut met: Vec<(char, Glyph)> = glyphs
+    /// The glyph ids of every character of `face` met so far, ascending:
+    /// what the PDF's subset of the face must hold.
+    pub fn used(&self, face: Face) -> Vec<u16> {
+        let mut gids: Vec<u16> = self
+            .glyphs
+            .borrow()
             .iter()
             .filter(|((f, _), _)| *f == face)
-            .filter_map(|((_, c), g)| g.map(|g| (*c, g)))
+            .filter_map(|(_, g)| g.map(|g| g.gid))
             .collect();
-        met.sort_by_key(|(c, _)| *c);
-        let mut used = BTreeMap::new();
-        for (ch, g) in met {
-            used.entry(g.cid).or_insert(UsedGlyph {
-                gid: g.gid,
-                ch,
-                advance: g.advance,
-            });
-        }
-        used
+        gids.sort_unstable();
+        gids.dedup();
+        gids
     }
 
     /// Starts a paragraph of `size` pt in the body face.
@@ -374,7 +357,7 @@ impl ParaBuilder<'_, '_> {
     }
 
     fn advance(&self, c: char) -> f32 {
-        self.ink.glyph(self.face, c).map_or(0.0, |g| g.1) * self.para.em()
+        self.ink.advance(self.face, c).unwrap_or(0.0) * self.para.em()
     }
 
     fn push_str(&mut self, s: &str, field: Option<&Field>) {
@@ -384,24 +367,14 @@ impl ParaBuilder<'_, '_> {
                 '\r' => {}
                 '\t' | ' ' | '\u{3000}' => {
                     let c = if c == '\t' { ' ' } else { c };
-                    let (code, adv) = self.ink.glyph(self.face, c).unwrap_or((0, 0.0));
+                    let adv = self.ink.advance(self.face, c).unwrap_or(0.0);
                     self.push_atom(Kind::Space(c), adv * self.para.em(), None);
-                    self.set_code(code);
                 }
-                c => match self.ink.glyph(self.face, c) {
-                    Some((code, adv)) => {
-                        self.push_atom(Kind::Glyph(c), adv * self.para.em(), None);
-                        self.set_code(code);
-                    }
+                c => match self.ink.advance(self.face, c) {
+                    Some(adv) => self.push_atom(Kind::Glyph(c), adv * self.para.em(), None),
                     None => self.ink.record_missing(field, c),
                 },
             }
-        }
-    }
-
-    fn set_code(&mut self, code: u16) {
-        if let Some(a) = self.para.atoms.last_mut() {
-            a.code = code;
         }
     }
 
@@ -420,7 +393,6 @@ impl ParaBuilder<'_, '_> {
         self.para.atoms.push(Atom {
             kind,
             face: self.face,
-            code: 0,
             w,
             brk,
             underline: false,
@@ -584,7 +556,6 @@ mod tests {
         Atom {
             kind: Kind::Glyph(c),
             face: Face::Body,
-            code: 1,
             w: 1.0,
             brk,
             underline: false,
