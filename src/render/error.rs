@@ -18,13 +18,13 @@ pub struct MissingGlyph {
 
 impl fmt::Display for MissingGlyph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = format!("U+{:04X}", self.ch as u32);
+        let code = crate::escape::code_point(self.ch);
         let place = if self.path.is_empty() {
             self.label.clone()
         } else {
             format!("{}（{}）", self.label, self.path)
         };
-        if self.ch.is_control() || self.ch.is_whitespace() {
+        if self.ch.is_whitespace() || crate::escape::unprintable(&self.ch.to_string()).is_some() {
             write!(
                 f,
                 "{place}中有不可打印的控制字符 {code}，请删除后再打印（unprintable character）"

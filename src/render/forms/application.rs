@@ -118,7 +118,7 @@ fn host_bands(ink: &Ink, policy: &Policy, i: usize, h: &Host) -> Vec<Band> {
                 h.os_other
                     .as_deref()
                     .filter(|s| !s.trim().is_empty())
-                    .unwrap_or("其他"),
+                    .unwrap_or(crate::policy::OS_OTHER_LABEL),
             ),
         ),
         key => center(

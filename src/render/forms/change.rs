@@ -180,7 +180,7 @@ fn attribute_rows(
             h.os_other
                 .clone()
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| "其他".into()),
+                .unwrap_or_else(|| crate::policy::OS_OTHER_LABEL.into()),
         ),
         key => super::catalog(key.and_then(|k| policy.os_label(k)), key).map(str::to_string),
     };
