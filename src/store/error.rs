@@ -101,6 +101,12 @@ pub enum StoreError {
         /// What the system said.
         detail: String,
     },
+    /// Received bytes that are not a submission package.
+    #[error("不是提交包：{0}（not a gcforms package）")]
+    NotAPackage(String),
+    /// No received package has this SHA-256 or package id.
+    #[error("找不到收到的提交包“{}”（no such received package）", printable(.0))]
+    PackageNotFound(String),
     /// Any other database failure.
     #[error("草稿库操作失败：{0}（database error）")]
     Database(String),
@@ -125,6 +131,8 @@ impl StoreError {
             StoreError::Busy => "busy",
             StoreError::Damaged { .. } => "damaged",
             StoreError::File { .. } => "file",
+            StoreError::NotAPackage(_) => "not_a_package",
+            StoreError::PackageNotFound(_) => "not_found",
             StoreError::Database(_) => "database",
         }
     }

@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_export_log.sql",
         sql: include_str!("migrations/0003_export_log.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_received_packages.sql",
+        sql: include_str!("migrations/0004_received_packages.sql"),
+    },
 ];
 
 /// The schema version this build writes.

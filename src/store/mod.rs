@@ -32,12 +32,14 @@ mod history;
 pub mod migrate;
 mod open;
 mod profile;
+mod received;
 pub mod recover;
 
 pub use error::{Notice, NoticeKind, StoreError};
 pub use exports::{sha256_file, ExportEntry, ExportKind};
 pub use history::{HistoryPolicy, VersionInfo};
 pub use profile::{new_document, MaintainerProfile, UnitProfile};
+pub use received::{Received, ReceivedPackage};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -97,8 +97,26 @@ pub(crate) struct Salvage {
     profile: Option<(String, i64)>,
     /// `export_log` rows, without their row number.
     exports: Vec<(String, i64, String, String, String, i64, i64)>,
+    /// `received_packages` rows whose bytes still match their SHA-256.
+    received: Vec<ReceivedRow>,
     /// Read errors met (each may hide any number of rows).
     read_errors: usize,
+}
+
+/// A `received_packages` row, every column.
+#[derive(Debug)]
+struct ReceivedRow {
+    sha256: String,
+    package_id: String,
+    reviews: i64,
+    bytes: Vec<u8>,
+    file_name: String,
+    imported_ms: i64,
+    received: String,
+    unit_name: String,
+    system_name: String,
+    forms: String,
+    jurisdiction: String,
 }
 
 /// Reads a table's rows in rowid order; on a read error, seeks past the
@@ -188,9 +206,15 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
         .unwrap_or_else(|_| {
             s.read_errors += 1;
             // The schema is unreadable; try the tables by name all the same.
-            ["drafts", "draft_versions", "unit_profile", "export_log"]
-                .map(String::from)
-                .to_vec()
+            [
+                "drafts",
+                "draft_versions",
+                "unit_profile",
+                "export_log",
+                "received_packages",
+            ]
+            .map(String::from)
+            .to_vec()
         });
     let has = |t: &str| tables.iter().any(|n| n == t);
     let mut errors = 0;
@@ -248,13 +272,43 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
             &mut errors,
         );
     }
+    if has("received_packages") {
+        s.received = scan(
+            &conn,
+            "received_packages",
+            "sha256, package_id, reviews, bytes, file_name, imported_ms, received, unit_name, \
+             system_name, forms, jurisdiction",
+            |r| {
+                Ok(ReceivedRow {
+                    sha256: r.get(1)?,
+                    package_id: r.get(2)?,
+                    reviews: r.get(3)?,
+                    bytes: r.get(4)?,
+                    file_name: r.get(5)?,
+                    imported_ms: r.get(6)?,
+                    received: r.get(7)?,
+                    unit_name: r.get(8)?,
+                    system_name: r.get(9)?,
+                    forms: r.get(10)?,
+                    jurisdiction: r.get(11)?,
+                })
+            },
+            &mut errors,
+        );
+        // A package is kept exactly as received or not at all.
+        s.received
+            .retain(|p| super::received::sha256_hex(&p.bytes) == p.sha256);
+    }
     s.read_errors += errors;
     s
 }
 
 impl Salvage {
     fn is_empty(&self) -> bool {
-        self.versions.is_empty() && self.profile.is_none() && self.exports.is_empty()
+        self.versions.is_empty()
+            && self.profile.is_none()
+            && self.exports.is_empty()
+            && self.received.is_empty()
     }
 }
 
@@ -446,6 +500,26 @@ fn rebuild(path: &Path, salvage: Salvage) -> Result<Rebuilt> {
                 "INSERT INTO export_log (draft_id, draft_version, kind, path, sha256, bytes, \
                  exported_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![e.0, e.1, e.2, e.3, e.4, e.5, e.6],
+            );
+        }
+        for p in &salvage.received {
+            let _ = conn.execute(
+                "INSERT OR IGNORE INTO received_packages (sha256, package_id, reviews, bytes, \
+                 file_name, imported_ms, received, unit_name, system_name, forms, jurisdiction) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    p.sha256,
+                    p.package_id,
+                    p.reviews,
+                    p.bytes,
+                    p.file_name,
+                    p.imported_ms,
+                    p.received,
+                    p.unit_name,
+                    p.system_name,
+                    p.forms,
+                    p.jurisdiction
+                ],
             );
         }
         Ok(())

@@ -5,10 +5,12 @@
 //! The writer is this test binary itself, re-executed to run the ignored test
 //! [`writer`] with the database path in `GCFORMS_CRASH_DB`. It prints `READY`
 //! once the store is open, then `ACK <id> <sha256>` after each `save`
-//! returned, i.e. after the commit. Nine kills in ten come 0–80 ms after
+//! returned, i.e. after the commit, and every fourth step receives a
+//! package (审核工作台) and prints `RECV <sha256>` once it is stored. Nine kills in ten come 0–80 ms after
 //! `READY` (while saving, however slow the machine), one in ten 0–30 ms after
 //! start (while opening: WAL recovery, migrations). Every save is a version
-//! of its own and nothing is pruned, so every acknowledged text must be found.
+//! of its own and nothing is pruned, so every acknowledged text must be found,
+//! and every acknowledged package with its exact bytes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
@@ -19,6 +21,15 @@ use gcforms::store::{HistoryPolicy, Store};
 use rusqlite::Connection;
 
 use super::{application_text, integrity, sha256};
+
+/// SHA-256 of bytes, lower-case hex (as the store keys received packages).
+fn sha256_bytes(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
 
 const KILLS: usize = 200;
 const DB_VAR: &str = "GCFORMS_CRASH_DB";
@@ -47,6 +58,19 @@ fn writer() {
         let text = application_text(&id, 5 + (seq * 7) % 36, &format!("run {run} save {seq}"));
         store.save(&text).expect("save");
         println!("ACK {id} {}", sha256(&text));
+        if seq % 4 == 3 {
+            let package = serde_json::json!({
+                "format": "gcforms-package",
+                "package_id": format!("pkg-{run}-{seq}"),
+                "documents": [{"data": serde_json::from_str::<serde_json::Value>(&text).unwrap()}],
+            });
+            let bytes = serde_json::to_vec(&package).unwrap();
+            let received = chrono::NaiveDate::from_ymd_opt(2026, 9, 29).unwrap();
+            let got = store
+                .receive_package(&bytes, "p.gcpkg.json", received)
+                .expect("receive");
+            println!("RECV {}", got.package.sha256);
+        }
     }
 }
 
@@ -87,6 +111,8 @@ fn crash_safety_under_sigkill() {
     // Versions already checked, by (draft, version): their text's sha256.
     let mut known: BTreeMap<(String, i64), String> = BTreeMap::new();
     let mut known_pending = Vec::new();
+    // Every acknowledged received package, by the SHA-256 of its bytes.
+    let mut all_received: Vec<String> = Vec::new();
     let (mut total_acks, mut runs_with_acks) = (0usize, 0usize);
 
     for run in 0..KILLS {
@@ -129,6 +155,11 @@ fn crash_safety_under_sigkill() {
                 (id.to_string(), sha.to_string())
             })
             .collect();
+        let received: Vec<String> = out
+            .lines()
+            .filter_map(|l| l.find("RECV ").map(|at| l[at + 5..].trim().to_string()))
+            .collect();
+        all_received.extend(received);
         let this_run = new_acks.len();
         all_acks.extend(new_acks.iter().cloned());
         total_acks += this_run;
@@ -192,8 +223,23 @@ fn crash_safety_under_sigkill() {
             )
             .unwrap();
         assert_eq!(broken, 0, "kill {run}: a draft without its current version");
+        // 4. Every acknowledged received package, bytes unchanged.
+        for sha in &all_received {
+            let bytes: Vec<u8> = conn
+                .query_row(
+                    "SELECT bytes FROM received_packages WHERE sha256 = ?1",
+                    [sha],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|e| panic!("kill {run}: received package {sha} lost: {e}"));
+            assert_eq!(
+                &sha256_bytes(&bytes),
+                sha,
+                "kill {run}: package {sha} changed"
+            );
+        }
         drop(conn);
-        // 4. The store opens without a repair.
+        // 5. The store opens without a repair.
         let (_, notice) = Store::open(&db).unwrap();
         assert!(notice.is_none(), "kill {run}: {notice:?}");
     }
@@ -213,7 +259,9 @@ fn crash_safety_under_sigkill() {
     let unacked_commits = all.len() - total_acks;
     eprintln!(
         "crash test: {KILLS} kills, {runs_with_acks} after at least one save, {total_acks} \
-         acknowledged saves all present, {unacked_commits} committed but unacknowledged, {:.1} s",
+         acknowledged saves all present, {unacked_commits} committed but unacknowledged, {} \
+         acknowledged received packages all present, {:.1} s",
+        all_received.len(),
         started.elapsed().as_secs_f64()
     );
 }

@@ -6,6 +6,7 @@ mod damage;
 mod drafts;
 mod history;
 mod migrations;
+mod received;
 
 use std::path::{Path, PathBuf};
 
