@@ -63,6 +63,18 @@ fn the_common_subsets_print_the_same_bytes_as_the_full_faces() {
             draft: true,
             fingerprint: Some("AB:CD".into()),
             signature_area: true,
+            reviews: [
+                gcforms::render::ReviewBox::NotOnRoute,
+                gcforms::render::ReviewBox::Decided {
+                    decision: "同意".into(),
+                    opinion: "同意上报。".into(),
+                    unit: "韶关市政务服务数据管理局".into(),
+                    reviewer: "黄山".into(),
+                    fingerprint: "AB:CD".into(),
+                    date: "2026-10-09".into(),
+                },
+                gcforms::render::ReviewBox::Blank,
+            ],
         },
     ];
     for name in FORMS {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use gcforms::document::Document;
 use gcforms::policy::Policy;
-use gcforms::render::{render, RenderError, RenderOptions};
+use gcforms::render::{render, RenderError, RenderOptions, ReviewBox};
 
 const EXAMPLES: [&str; 4] = ["application", "security_pledge", "change", "cancellation"];
 
@@ -335,6 +335,71 @@ fn the_fingerprint_is_printed_when_given() {
         pages(&path),
         2,
         "the fingerprint fits on the pledge's last page"
+    );
+}
+
+/// The review boxes filled from reviews: the decision, the whole opinion
+/// wrapped inside its box (a long one grows the box), reviewer, unit, date
+/// and the fingerprint's first 8 pairs; 「—」 for a level not on the route.
+#[test]
+fn review_boxes_print_decisions_and_opinions() {
+    let opinion = "经审核，该系统建设内容与本单位职能相符，资源配置合理，".repeat(6);
+    let decided = |decision: &str, unit: &str, reviewer: &str, date: &str| ReviewBox::Decided {
+        decision: decision.into(),
+        opinion: opinion.clone(),
+        unit: unit.into(),
+        reviewer: reviewer.into(),
+        fingerprint: "3F:A9:0C:77:12:5E:D4:88".into(),
+        date: date.into(),
+    };
+    let reviews = [
+        ReviewBox::NotOnRoute,
+        decided(
+            "初审通过，转报上级",
+            "武江区政务服务数据管理局",
+            "李珺",
+            "2026-09-30",
+        ),
+        decided("同意", "韶关市政务服务数据管理局", "黄燊", "2026-10-09"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for form in ["application", "change", "cancellation"] {
+        let pdf = render_api(
+            form,
+            RenderOptions {
+                reviews: reviews.clone(),
+                ..RenderOptions::default()
+            },
+        )
+        .unwrap();
+        let path = dir.path().join(format!("{form}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        let text = squeeze(&text_of(&path, None));
+        for want in [
+            "结论：初审通过，转报上级",
+            "结论：同意",
+            "审核人签名：黄燊",
+            "日期：2026-10-09",
+            "武江区政务服务数据管理局",
+            "3F:A9:0C:77:12:5E:D4:88",
+            "—",
+        ] {
+            assert!(text.contains(want), "{form}: {want} in {text}");
+        }
+        // The whole opinion, both times, however it wrapped.
+        assert_eq!(
+            text.matches(&squeeze(&opinion)).count(),
+            2,
+            "{form}: {text}"
+        );
+    }
+    let blank = render_api("application", RenderOptions::default()).unwrap();
+    let path = dir.path().join("blank.pdf");
+    std::fs::write(&path, blank).unwrap();
+    let text = squeeze(&text_of(&path, None));
+    assert!(
+        !text.contains("结论") && text.contains("审核人签名："),
+        "{text}"
     );
 }
 

@@ -65,6 +65,35 @@ pub struct RenderOptions {
     /// Keep [`signature_rect`] free on the last page for the visible
     /// signature block (on a page of its own when the content reaches it).
     pub signature_area: bool,
+    /// What the three review boxes of 附件1/3/4 hold, from a package's
+    /// `reviews[]` (主管部门, 县级, 市级, in that order). Default: all three
+    /// blank for hand-writing.
+    pub reviews: [ReviewBox; 3],
+}
+
+/// One review box of 附件1/3/4 as printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ReviewBox {
+    /// Not reached yet: left blank for hand-writing (审核人签名, 日期).
+    #[default]
+    Blank,
+    /// A level the package's route does not pass: 「—」.
+    NotOnRoute,
+    /// A signed review.
+    Decided {
+        /// 结论 in words: 同意, 初审通过，转报上级, 不同意, 退回修改.
+        decision: String,
+        /// 意见, wrapped inside the box (the box grows with it).
+        opinion: String,
+        /// 审核单位.
+        unit: String,
+        /// 审核人.
+        reviewer: String,
+        /// The first 8 hex pairs of the reviewer certificate's fingerprint.
+        fingerprint: String,
+        /// 日期 of the decision, `YYYY-MM-DD`.
+        date: String,
+    },
 }
 
 /// Height of the area kept for the visible signature block, mm.
@@ -139,12 +168,16 @@ pub fn render_with(
     let ink = Ink::new(fonts)?;
     let mut flow = Flow::new();
     match doc {
-        Document::Application(d) => forms::application::build(&mut flow, &ink, d, policy),
+        Document::Application(d) => {
+            forms::application::build(&mut flow, &ink, d, policy, &options.reviews)
+        }
         Document::SecurityPledge(d) => {
             forms::pledge::build(&mut flow, &ink, d, options.fingerprint.as_deref())
         }
-        Document::Change(d) => forms::change::build(&mut flow, &ink, d, policy),
-        Document::Cancellation(d) => forms::cancellation::build(&mut flow, &ink, d, policy),
+        Document::Change(d) => forms::change::build(&mut flow, &ink, d, policy, &options.reviews),
+        Document::Cancellation(d) => {
+            forms::cancellation::build(&mut flow, &ink, d, policy, &options.reviews)
+        }
     }
     if options.signature_area {
         flow.ensure(SIGNATURE_AREA_MM);

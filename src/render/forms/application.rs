@@ -10,6 +10,7 @@ use super::super::fonts::Face;
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
 use super::super::line_break::{Align, Ink, Para};
 use super::{field, section, TABLE_PT};
+use crate::render::ReviewBox;
 
 const FORM: FormKind = FormKind::Application;
 
@@ -17,7 +18,13 @@ const FORM: FormKind = FormKind::Application;
 const COLS: [f32; 9] = [0.0, 30.0, 50.0, 70.0, 90.0, 114.0, 135.0, 147.0, CONTENT_W];
 
 /// Lays out the whole form.
-pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Application, policy: &Policy) {
+pub(crate) fn build(
+    flow: &mut Flow,
+    ink: &Ink,
+    doc: &Application,
+    policy: &Policy,
+    reviews: &[ReviewBox; 3],
+) {
     super::title(flow, ink, FORM, &[FORM.title()]);
     super::applicant(flow, ink, FORM, policy, doc.applicant.as_ref());
     super::maintainer(flow, ink, FORM, doc.maintainer.as_ref());
@@ -55,7 +62,7 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Application, policy: &Poli
         9.0,
     ));
     super::remarks(flow, ink, FORM, doc.remarks.as_deref());
-    super::reviews(flow, ink);
+    super::reviews(flow, ink, reviews);
     super::note(flow, ink, policy, FORM, "本表");
 }
 

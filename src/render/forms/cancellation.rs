@@ -10,6 +10,7 @@ use crate::rules::Sums;
 use super::super::layout::{height, Band, Cell, Flow, CONTENT_W};
 use super::super::line_break::{Align, Ink};
 use super::{field, section, top_field, BODY_PT, GRID, TABLE_PT};
+use crate::render::ReviewBox;
 
 const FORM: FormKind = FormKind::Cancellation;
 
@@ -17,7 +18,13 @@ const FORM: FormKind = FormKind::Cancellation;
 const COLS: [f32; 7] = [0.0, 48.0, 70.0, 92.0, 114.0, 130.0, CONTENT_W];
 
 /// Lays out the whole form.
-pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Policy) {
+pub(crate) fn build(
+    flow: &mut Flow,
+    ink: &Ink,
+    doc: &Cancellation,
+    policy: &Policy,
+    reviews: &[ReviewBox; 3],
+) {
     let head = super::RequestHead {
         applicant: doc.applicant.as_ref(),
         maintainer: doc.maintainer.as_ref(),
@@ -77,7 +84,7 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Cancellation, policy: &Pol
         12.0,
     ));
     super::remarks(flow, ink, FORM, doc.remarks.as_deref());
-    super::reviews(flow, ink);
+    super::reviews(flow, ink, reviews);
     super::note(flow, ink, policy, FORM, "本表");
 }
 

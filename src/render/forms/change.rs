@@ -10,6 +10,7 @@ use crate::rules::Sums;
 use super::super::layout::{height, Band, Borders, Cell, Flow, CONTENT_W};
 use super::super::line_break::{Align, Field, Ink, Para};
 use super::{field, section, TABLE_PT};
+use crate::render::ReviewBox;
 
 const FORM: FormKind = FormKind::Change;
 
@@ -20,7 +21,13 @@ const COLS: [f32; 6] = [0.0, 28.0, 44.0, 72.0, 123.0, CONTENT_W];
 const CHANGED_FILL: f32 = 0.9;
 
 /// Lays out the whole form.
-pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
+pub(crate) fn build(
+    flow: &mut Flow,
+    ink: &Ink,
+    doc: &Change,
+    policy: &Policy,
+    reviews: &[ReviewBox; 3],
+) {
     let head = super::RequestHead {
         applicant: doc.applicant.as_ref(),
         maintainer: doc.maintainer.as_ref(),
@@ -72,7 +79,7 @@ pub(crate) fn build(flow: &mut Flow, ink: &Ink, doc: &Change, policy: &Policy) {
         9.0,
     ));
     super::remarks(flow, ink, FORM, doc.remarks.as_deref());
-    super::reviews(flow, ink);
+    super::reviews(flow, ink, reviews);
     super::note(flow, ink, policy, FORM, "本表");
 }
 

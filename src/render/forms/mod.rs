@@ -15,6 +15,7 @@ use crate::rules::Sums;
 use super::fonts::Face;
 use super::layout::{Band, Cell, Flow, VAlign, CONTENT_W};
 use super::line_break::{Align, Field, Ink, Para};
+use super::ReviewBox;
 
 /// Size of the title, pt (二号 is 22 pt; 18 pt keeps long titles on one line).
 const TITLE_PT: f32 = 18.0;
@@ -333,39 +334,105 @@ pub(super) fn remarks(flow: &mut Flow, ink: &Ink, form: FormKind, text: Option<&
     flow.place(&wide_row(label(ink, "备注"), GRID[1], vec![v], 12.0));
 }
 
-/// The three review boxes, each with 审核人签名 and 日期 left blank for
-/// hand-writing. Reviewers fill them on paper or in the package's `reviews[]`.
-pub(super) fn reviews(flow: &mut Flow, ink: &Ink) {
-    let boxes: [&[&str]; 3] = [
+/// The three review boxes: blank (审核人签名 and 日期 for hand-writing), 「—」
+/// for a level the route does not pass, or a signed review's decision,
+/// opinion, reviewer with the certificate's fingerprint, and date.
+pub(super) fn reviews(flow: &mut Flow, ink: &Ink, boxes: &[ReviewBox; 3]) {
+    let labels: [&[&str]; 3] = [
         &["主管部门", "审核意见"],
         &["县(市、区)", "政务服务数据", "管理部门", "审核意见"],
         &["韶关市政务服务", "数据管理部门", "审批意见"],
     ];
     let mut bands = Vec::new();
-    for lines in boxes {
+    for (i, (lines, content)) in labels.iter().zip(boxes).enumerate() {
         let mut l = ink.para(BODY_PT).align(Align::Center).leading(1.35);
-        for (i, line) in lines.iter().enumerate() {
-            if i > 0 {
+        for (n, line) in lines.iter().enumerate() {
+            if n > 0 {
                 l = l.newline();
             }
             l = l.text(line);
         }
-        let sign = ink
-            .para(BODY_PT)
-            .align(Align::Right)
-            .group(|b| b.text("审核人签名：").blank(None, 9.0))
-            .gap(2.0)
-            .group(|b| b.text("日期：").blank(None, 8.0))
-            .gap(1.0)
-            .build();
-        let band = Band::new(vec![
-            Cell::new(0.0, REVIEW_LABEL_W, l.build()),
-            Cell::new(REVIEW_LABEL_W, CONTENT_W, sign)
-                .valign(VAlign::Bottom)
-                .pad(1.6, 2.2),
-        ])
-        .min_h(25.0);
-        bands.push(band);
+        let label_cell = Cell::new(0.0, REVIEW_LABEL_W, l.build());
+        let band = match content {
+            ReviewBox::Blank => {
+                let sign = ink
+                    .para(BODY_PT)
+                    .align(Align::Right)
+                    .group(|b| b.text("审核人签名：").blank(None, 9.0))
+                    .gap(2.0)
+                    .group(|b| b.text("日期：").blank(None, 8.0))
+                    .gap(1.0)
+                    .build();
+                Band::new(vec![
+                    label_cell,
+                    Cell::new(REVIEW_LABEL_W, CONTENT_W, sign)
+                        .valign(VAlign::Bottom)
+                        .pad(1.6, 2.2),
+                ])
+            }
+            ReviewBox::NotOnRoute => Band::new(vec![
+                label_cell,
+                Cell::new(
+                    REVIEW_LABEL_W,
+                    CONTENT_W,
+                    ink.para(BODY_PT).align(Align::Center).text("—").build(),
+                )
+                .valign(VAlign::Middle),
+            ]),
+            ReviewBox::Decided {
+                decision,
+                opinion,
+                unit,
+                reviewer,
+                fingerprint,
+                date,
+            } => {
+                let at = |name: &str, label: &str| Field {
+                    label: label.to_string(),
+                    path: format!("reviews[{i}].{name}"),
+                };
+                let mut paras = vec![ink
+                    .para(BODY_PT)
+                    .text("结论：")
+                    .value(&at("decision", "结论"), decision)
+                    .build()];
+                if !opinion.trim().is_empty() {
+                    paras.push(
+                        ink.para(BODY_PT)
+                            .leading(1.35)
+                            .space_before(1.0)
+                            .text("意见：")
+                            .value(&at("opinion", "审核意见"), opinion)
+                            .build(),
+                    );
+                }
+                paras.push(
+                    ink.para(BODY_PT)
+                        .align(Align::Right)
+                        .space_before(2.0)
+                        .group(|b| b.value(&at("unit", "审核单位"), unit))
+                        .gap(1.5)
+                        .group(|b| {
+                            b.text("审核人签名：")
+                                .value(&at("reviewer", "审核人"), reviewer)
+                        })
+                        .gap(1.5)
+                        .group(|b| b.text("日期：").value(&at("date", "日期"), date))
+                        .newline()
+                        .group(|b| {
+                            b.text("（数字签名，证书指纹 ")
+                                .text(fingerprint)
+                                .text("…）")
+                        })
+                        .build(),
+                );
+                Band::new(vec![
+                    label_cell,
+                    Cell::stack(REVIEW_LABEL_W, CONTENT_W, paras).pad(1.6, 2.2),
+                ])
+            }
+        };
+        bands.push(band.min_h(25.0));
     }
     // The three boxes are read together: they move to the next page together.
     flow.place_group(&bands);
