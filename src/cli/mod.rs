@@ -65,7 +65,7 @@ enum Command {
     },
     /// 新建空白文档；附件3、附件4 可用 --from 从原申请（附件1）带入单位信息与主机清单（退出码：0 成功，1 原申请不是附件1，2 无法读取或写入）
     New {
-        /// 表单：application、security_pledge、change 或 cancellation
+        /// 表单：application、security_pledge、change、cancellation 或 demand_estimate
         #[arg(value_name = "FORM", value_parser = drafts::parse_form)]
         form: gcforms::document::FormKind,
         /// 原申请（附件1 的 JSON 文档）
