@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_export_log.sql",
         sql: include_str!("migrations/0003_export_log.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_demand_estimate.sql",
+        sql: include_str!("migrations/0004_demand_estimate.sql"),
+    },
 ];
 
 /// The schema version this build writes.
