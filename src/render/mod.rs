@@ -126,6 +126,8 @@ pub enum RenderError {
     NotValid(Vec<Finding>),
     /// Options out of range, e.g. zero copies (exit 2).
     InvalidOptions(String),
+    /// A form whose paper page is not written yet (exit 2).
+    NotPrintable(crate::document::FormKind),
 }
 
 impl fmt::Display for RenderError {
@@ -142,6 +144,11 @@ impl fmt::Display for RenderError {
                 findings.iter().filter(|x| x.severity == Severity::Error).count()
             ),
             RenderError::InvalidOptions(m) => write!(f, "{m}（invalid options）"),
+            RenderError::NotPrintable(form) => write!(
+                f,
+                "{}的打印尚未提供（printing this form is not available yet）",
+                form.short_name()
+            ),
         }
     }
 }
@@ -210,6 +217,7 @@ pub fn render_with(
         }
         Document::Change(d) => forms::change::build(&mut flow, &ink, d, policy),
         Document::Cancellation(d) => forms::cancellation::build(&mut flow, &ink, d, policy),
+        Document::DemandEstimate(_) => return Err(RenderError::NotPrintable(doc.form())),
     }
     if options.signature_area {
         flow.ensure(SIGNATURE_AREA_MM);
@@ -425,6 +433,7 @@ fn dates(doc: &Document) -> (Option<String>, Option<String>) {
             .as_ref()
             .and_then(|a| a.application_date.clone()),
         Document::SecurityPledge(d) => d.sign_date.clone(),
+        Document::DemandEstimate(d) => d.submit_date.clone(),
     };
     let day = form_date.as_deref().and_then(pdf_date_from_day);
     let created = env.created_at.as_deref().and_then(pdf_date).or(day.clone());
