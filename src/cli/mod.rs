@@ -3,6 +3,7 @@
 
 mod calendar;
 mod deadline;
+mod demand;
 mod drafts;
 mod key;
 mod new;
@@ -113,6 +114,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar::CalendarCommand,
+    },
+    /// 年度资源需求预估（第十七条）：汇总各单位的资源需求预估表
+    Demand {
+        #[command(subcommand)]
+        command: demand::DemandCommand,
     },
 }
 
@@ -249,6 +255,7 @@ pub fn run() -> ExitCode {
         } => verify::run(&file, trust.as_deref(), format, &policy),
         Command::Deadline(args) => deadline::run(args, &policy),
         Command::Calendar { command } => calendar::run(command),
+        Command::Demand { command } => demand::run(command, &policy),
     };
     outcome.into()
 }
