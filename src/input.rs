@@ -95,7 +95,7 @@ impl fmt::Display for InputError {
             ),
             InputError::UnknownForm(form) => write!(
                 f,
-                "未知的表单类型“{}”，应为 application、security_pledge、change 或 cancellation（unknown form）",
+                "未知的表单类型“{}”，应为 application、security_pledge、change、cancellation 或 demand_estimate（unknown form）",
                 crate::escape::printable(form)
             ),
             InputError::MissingSchemaVersion => {

@@ -1,7 +1,8 @@
 //! # gcforms — 政务云资源申请助手, the core
 //!
-//! The four documents of Shaoguan's 政务云 measures (韶政数通〔2020〕16号), the
-//! policy their rules are drawn from, and the rules themselves. The desktop
+//! The four documents of Shaoguan's 政务云 measures (韶政数通〔2020〕16号) and
+//! the yearly demand estimate, the policy their rules are drawn from, and the
+//! rules themselves. The desktop
 //! shell and the `gcforms` CLI are thin adapters over this crate; it never
 //! depends on tauri.
 //!
@@ -14,6 +15,7 @@
 
 pub mod calendar;
 pub mod data_dir;
+pub mod demand;
 pub mod document;
 pub mod escape;
 pub mod input;

@@ -166,6 +166,30 @@ pub struct Sla {
     pub demand_estimate_due: String,
 }
 
+impl Sla {
+    /// The day by which the estimate for `year` is due: the policy's
+    /// `demand_estimate_due` of the year before (第十七条: 每年9月底前提出第二年的
+    /// 资源需求预估量). `None` for a year outside the calendar's range or a
+    /// policy whose date does not parse (a checked policy always does).
+    pub fn demand_estimate_due_for(&self, year: i64) -> Option<chrono::NaiveDate> {
+        let (month, day) = parse_month_day(&self.demand_estimate_due)?;
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(year - 1).ok()?, month, day)
+    }
+}
+
+/// `MM-DD` as (month, day), when it is a day every year has.
+fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.split_once('-')?;
+    let all_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(m) || !all_digits(d) {
+        return None;
+    }
+    let (month, day) = (m.parse().ok()?, d.parse().ok()?);
+    // 2001 is not a leap year: 02-29 would make the rule vanish some years.
+    chrono::NaiveDate::from_ymd_opt(2001, month, day)?;
+    Some((month, day))
+}
+
 /// Why a policy file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError(pub String);
@@ -241,6 +265,12 @@ impl Policy {
         }
         if self.operating_systems.contains_key(OS_OTHER) {
             return Err(PolicyError("operating_systems 不得包含保留值 other".into()));
+        }
+        if parse_month_day(&self.sla.demand_estimate_due).is_none() {
+            return Err(PolicyError(format!(
+                "sla.demand_estimate_due“{}”应为每年都有的月-日，如 09-30",
+                crate::escape::printable(&self.sla.demand_estimate_due)
+            )));
         }
         if self.id.trim().is_empty() || self.version.trim().is_empty() {
             return Err(PolicyError("缺少 id 或 version".into()));

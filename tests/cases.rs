@@ -189,7 +189,7 @@ fn every_rule_case_holds() {
 
 #[test]
 fn examples_are_valid() {
-    for form in ["application", "security_pledge", "change", "cancellation"] {
+    for form in gcforms::document::FormKind::ALL.map(|f| f.key()) {
         let report = gcforms::validate_value(example(form), Policy::default_shaoguan()).unwrap();
         assert!(report.findings.is_empty(), "{form}: {:?}", report.findings);
     }
@@ -354,9 +354,89 @@ fn shipped_policy_has_the_contract_keys() {
     );
     use gcforms::document::FormKind::*;
     assert_eq!(
-        [Application, SecurityPledge, Change, Cancellation].map(|f| p.copies_of(f)),
-        [3, 2, 3, 3]
+        [
+            Application,
+            SecurityPledge,
+            Change,
+            Cancellation,
+            DemandEstimate
+        ]
+        .map(|f| p.copies_of(f)),
+        [3, 2, 3, 3, 2]
     );
+    assert_eq!(p.sla.demand_estimate_due, "09-30");
+    assert_eq!(
+        p.sla.demand_estimate_due_for(2027),
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 30)
+    );
+}
+
+/// The due date of the demand estimate must be a day every year has.
+#[test]
+fn a_policy_with_an_impossible_due_date_is_refused() {
+    for due in ["02-29", "9-30", "13-01", "09-31", "0930", ""] {
+        let mut p: Value = serde_json::from_str(gcforms::policy::DEFAULT_POLICY_JSON).unwrap();
+        set_at(&mut p, "/sla/demand_estimate_due", due.into());
+        let err = Policy::from_json(p.to_string().as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("demand_estimate_due"),
+            "{due}: {err}"
+        );
+    }
+}
+
+/// An estimate is a submission of its own: no 附件2 is asked for (SPEC §7),
+/// even when a pledge is in the same set.
+#[test]
+fn an_estimate_needs_no_pledge() {
+    let policy = Policy::default_shaoguan();
+    for (documents, rule) in [
+        (vec![example("demand_estimate")], PledgeRule::Required),
+        (
+            vec![example("demand_estimate"), example("security_pledge")],
+            PledgeRule::WhenAnyGiven,
+        ),
+    ] {
+        let set = validate_set(documents.into_iter().map(Ok), policy, rule);
+        assert!(set.set_findings.is_empty(), "{:?}", set.set_findings);
+    }
+}
+
+/// The review route of every form is read from one place (SPEC §5.1).
+#[test]
+fn the_route_comes_from_the_applicant_or_the_filing_unit() {
+    let policy = Policy::default_shaoguan();
+    let doc = |name: &str, edits: &[(&str, Value)]| {
+        let mut v = example(name);
+        for (pointer, value) in edits {
+            set_at(&mut v, pointer, value.clone());
+        }
+        gcforms::validate_value(v, policy)
+            .unwrap()
+            .document
+            .unwrap()
+    };
+    let app = doc("application", &[]);
+    let route = app.routing().unwrap();
+    assert_eq!(
+        (route.supervisor_unit, route.jurisdiction),
+        (Some("韶关市自然资源局"), Some("city"))
+    );
+    let estimate = doc(
+        "demand_estimate",
+        &[
+            ("/supervisor_unit", " 乐昌市教育局 ".into()),
+            ("/jurisdiction", "lechang".into()),
+        ],
+    );
+    let route = estimate.routing().unwrap();
+    assert_eq!(
+        (route.supervisor_unit, route.jurisdiction),
+        (Some("乐昌市教育局"), Some("lechang"))
+    );
+    let blank = doc("demand_estimate", &[("/supervisor_unit", "  ".into())]);
+    assert_eq!(blank.routing().unwrap().supervisor_unit, None);
+    assert!(doc("security_pledge", &[]).routing().is_none());
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod architecture;
 mod calendar;
 mod cases;
 mod cli;
+mod demand;
 mod fonts;
 mod props;
 mod render;

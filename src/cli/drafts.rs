@@ -37,7 +37,7 @@ pub enum DraftsCommand {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// 只列此类表单：application、security_pledge、change、cancellation
+        /// 只列此类表单：application、security_pledge、change、cancellation、demand_estimate
         #[arg(long, value_name = "FORM", value_parser = parse_form)]
         form: Option<FormKind>,
         /// 只列此状态：draft（有错误）、ready（可导出）、exported（已导出）
@@ -62,7 +62,7 @@ pub enum DraftsCommand {
 
 /// `--form` names no form.
 #[derive(Debug, thiserror::Error)]
-#[error("应为 application、security_pledge、change 或 cancellation 之一")]
+#[error("应为 application、security_pledge、change、cancellation 或 demand_estimate 之一")]
 pub(super) struct UnknownForm;
 
 /// `--status` names no draft status.

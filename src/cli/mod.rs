@@ -3,6 +3,7 @@
 
 mod calendar;
 mod deadline;
+mod demand;
 mod drafts;
 mod key;
 mod new;
@@ -65,7 +66,7 @@ enum Command {
     },
     /// 新建空白文档；附件3、附件4 可用 --from 从原申请（附件1）带入单位信息与主机清单（退出码：0 成功，1 原申请不是附件1，2 无法读取或写入）
     New {
-        /// 表单：application、security_pledge、change 或 cancellation
+        /// 表单：application、security_pledge、change、cancellation 或 demand_estimate
         #[arg(value_name = "FORM", value_parser = drafts::parse_form)]
         form: gcforms::document::FormKind,
         /// 原申请（附件1 的 JSON 文档）
@@ -113,6 +114,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: calendar::CalendarCommand,
+    },
+    /// 年度资源需求预估（第十七条）：汇总各单位的资源需求预估表
+    Demand {
+        #[command(subcommand)]
+        command: demand::DemandCommand,
     },
 }
 
@@ -249,6 +255,7 @@ pub fn run() -> ExitCode {
         } => verify::run(&file, trust.as_deref(), format, &policy),
         Command::Deadline(args) => deadline::run(args, &policy),
         Command::Calendar { command } => calendar::run(command),
+        Command::Demand { command } => demand::run(command, &policy),
     };
     outcome.into()
 }

@@ -1,4 +1,5 @@
-//! The four documents of the measures (SPEC §2) as Rust types.
+//! The four documents of the measures (SPEC §2) and the yearly demand
+//! estimate (SPEC §7) as Rust types.
 //!
 //! The types are **draft-tolerant**: every field a clerk fills in is an
 //! `Option`, because a draft is saved, rendered (`--draft`) and validated while
@@ -14,6 +15,7 @@
 mod application;
 mod cancellation;
 mod change;
+mod demand;
 pub mod labels;
 mod pledge;
 pub mod prefill;
@@ -25,12 +27,14 @@ pub use application::{
 };
 pub use cancellation::{Cancellation, CancelledHost, DataDisposition, DispositionKind};
 pub use change::{Change, ChangeItem, ChangeType};
+pub use demand::{DemandEstimate, DemandItem, DemandKind};
 pub use pledge::SecurityPledge;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Which of the four documents a JSON object is (its `form` member).
+/// Which document a JSON object is (its `form` member): one of the four
+/// attachments, or the demand estimate.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -45,15 +49,18 @@ pub enum FormKind {
     Change,
     /// 附件4 资源注销申请表
     Cancellation,
+    /// 资源需求预估表 (第十七条)
+    DemandEstimate,
 }
 
 impl FormKind {
-    /// All four, in the order of the measures' attachments.
-    pub const ALL: [FormKind; 4] = [
+    /// All five: the measures' attachments in order, then the demand estimate.
+    pub const ALL: [FormKind; 5] = [
         FormKind::Application,
         FormKind::SecurityPledge,
         FormKind::Change,
         FormKind::Cancellation,
+        FormKind::DemandEstimate,
     ];
 
     /// The `form` value in JSON.
@@ -63,6 +70,7 @@ impl FormKind {
             FormKind::SecurityPledge => "security_pledge",
             FormKind::Change => "change",
             FormKind::Cancellation => "cancellation",
+            FormKind::DemandEstimate => "demand_estimate",
         }
     }
 
@@ -78,21 +86,24 @@ impl FormKind {
             FormKind::SecurityPledge => "韶关市“数字政府”政务云资源使用安全责任书",
             FormKind::Change => "韶关市“数字政府”政务云资源变更申请表",
             FormKind::Cancellation => "韶关市“数字政府”政务云资源注销申请表",
+            FormKind::DemandEstimate => "韶关市“数字政府”政务云资源需求预估表",
         }
     }
 
-    /// Short name with the attachment number, e.g. 「附件1 资源申请表」.
+    /// Short name with the attachment number, e.g. 「附件1 资源申请表」; the
+    /// demand estimate is no attachment of the measures: 「资源需求预估表」.
     pub fn short_name(self) -> &'static str {
         match self {
             FormKind::Application => "附件1 资源申请表",
             FormKind::SecurityPledge => "附件2 资源使用安全责任书",
             FormKind::Change => "附件3 资源变更申请表",
             FormKind::Cancellation => "附件4 资源注销申请表",
+            FormKind::DemandEstimate => "资源需求预估表",
         }
     }
 }
 
-/// Any of the four documents. In JSON the variant is the `form` member.
+/// Any of the five documents. In JSON the variant is the `form` member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "form", rename_all = "snake_case")]
@@ -106,6 +117,8 @@ pub enum Document {
     Change(Change),
     /// 附件4 资源注销申请表
     Cancellation(Cancellation),
+    /// 资源需求预估表 (第十七条)
+    DemandEstimate(DemandEstimate),
 }
 
 impl Document {
@@ -116,6 +129,7 @@ impl Document {
             Document::SecurityPledge(_) => FormKind::SecurityPledge,
             Document::Change(_) => FormKind::Change,
             Document::Cancellation(_) => FormKind::Cancellation,
+            Document::DemandEstimate(_) => FormKind::DemandEstimate,
         }
     }
 
@@ -126,6 +140,51 @@ impl Document {
             Document::SecurityPledge(d) => &d.envelope,
             Document::Change(d) => &d.envelope,
             Document::Cancellation(d) => &d.envelope,
+            Document::DemandEstimate(d) => &d.envelope,
+        }
+    }
+
+    /// What the review chain of SPEC §5.1 is drawn from: the 主管部门 and
+    /// the 所属地区 of the applicant of 附件1, 3 and 4, or of the filing unit
+    /// of a demand estimate. `None` for 附件2, which travels with its
+    /// application, and for a document without those blocks.
+    pub fn routing(&self) -> Option<Routing<'_>> {
+        let applicant = match self {
+            Document::Application(d) => d.applicant.as_ref(),
+            Document::Change(d) => d.applicant.as_ref(),
+            Document::Cancellation(d) => d.applicant.as_ref(),
+            Document::SecurityPledge(_) => None,
+            Document::DemandEstimate(d) => {
+                return Some(Routing::new(
+                    d.supervisor_unit.as_deref(),
+                    d.jurisdiction.as_deref(),
+                ))
+            }
+        }?;
+        Some(Routing::new(
+            applicant.supervisor_unit.as_deref(),
+            applicant.jurisdiction.as_deref(),
+        ))
+    }
+}
+
+/// The two fields a document's review route follows (SPEC §5.1), trimmed,
+/// blank as `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Routing<'a> {
+    /// 主管部门 / 主管单位: a `supervisor` review comes first when set.
+    pub supervisor_unit: Option<&'a str>,
+    /// 所属地区 (a key of the policy's `jurisdictions`): a `county` review
+    /// comes before the city's unless it is `city`.
+    pub jurisdiction: Option<&'a str>,
+}
+
+impl<'a> Routing<'a> {
+    fn new(supervisor_unit: Option<&'a str>, jurisdiction: Option<&'a str>) -> Routing<'a> {
+        let filled = |s: Option<&'a str>| s.map(str::trim).filter(|s| !s.is_empty());
+        Routing {
+            supervisor_unit: filled(supervisor_unit),
+            jurisdiction: filled(jurisdiction),
         }
     }
 }

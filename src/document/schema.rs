@@ -8,17 +8,20 @@ use std::sync::OnceLock;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Value};
 
-use super::{Application, Cancellation, Change, Document, FormKind, SecurityPledge};
+use super::{
+    Application, Cancellation, Change, DemandEstimate, Document, FormKind, SecurityPledge,
+};
 
 /// The root schema (with its `$defs`) of one form's document object.
 pub fn form_schema(form: FormKind) -> &'static Value {
-    static SCHEMAS: OnceLock<[Value; 4]> = OnceLock::new();
+    static SCHEMAS: OnceLock<[Value; 5]> = OnceLock::new();
     let all = SCHEMAS.get_or_init(|| {
         [
             root_for::<Application>(),
             root_for::<SecurityPledge>(),
             root_for::<Change>(),
             root_for::<Cancellation>(),
+            root_for::<DemandEstimate>(),
         ]
     });
     &all[FormKind::ALL.iter().position(|f| *f == form).unwrap_or(0)]
@@ -30,7 +33,7 @@ fn root_for<T: JsonSchema>() -> Value {
         .to_value()
 }
 
-/// The schema of any of the four documents, told apart by `form`: the root of
+/// The schema of any of the five documents, told apart by `form`: the root of
 /// the schema `gcforms schema` prints.
 pub fn documents_schema() -> Value {
     let mut root = SchemaGenerator::default()
@@ -38,11 +41,14 @@ pub fn documents_schema() -> Value {
         .to_value();
     if let Some(obj) = root.as_object_mut() {
         obj.insert("$id".into(), json!("https://gcforms.invalid/schema/v1"));
-        obj.insert("title".into(), json!("gcforms 文档（附件1–4）"));
+        obj.insert(
+            "title".into(),
+            json!("gcforms 文档（附件1–4、资源需求预估表）"),
+        );
         obj.insert(
             "description".into(),
             json!(
-                "韶关市“数字政府”政务云资源申请、安全责任书、变更、注销四类文档，schema_version 1"
+                "韶关市“数字政府”政务云资源申请、安全责任书、变更、注销四类文档及资源需求预估表，schema_version 1"
             ),
         );
     }

@@ -126,6 +126,7 @@ fn contact_of(document: &Document) -> Option<&str> {
         Document::Change(d) => d.applicant.as_ref()?.contact_name.as_deref(),
         Document::Cancellation(d) => d.applicant.as_ref()?.contact_name.as_deref(),
         Document::SecurityPledge(d) => d.contact_name.as_deref(),
+        Document::DemandEstimate(d) => d.contact_name.as_deref(),
     }
 }
 

@@ -178,6 +178,7 @@ pub fn render_with(
         Document::Cancellation(d) => {
             forms::cancellation::build(&mut flow, &ink, d, policy, &options.reviews)
         }
+        Document::DemandEstimate(_) => return Err(RenderError::NotPrintable(doc.form())),
     }
     if options.signature_area {
         flow.ensure(SIGNATURE_AREA_MM);
@@ -313,6 +314,7 @@ fn dates(doc: &Document) -> (Option<i64>, Option<i64>) {
             .as_ref()
             .and_then(|a| a.application_date.clone()),
         Document::SecurityPledge(d) => d.sign_date.clone(),
+        Document::DemandEstimate(d) => d.submit_date.clone(),
     };
     let instant = |s: &str| {
         chrono::DateTime::parse_from_rfc3339(s)

@@ -3,8 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A rule code. The `snake_case` names are the contract (SPEC §3); two codes
-/// are additions of this implementation: `type_mismatch` and `date_format`.
+/// A rule code. The `snake_case` names are the contract (SPEC §3, §7); three
+/// codes are additions of this implementation: `type_mismatch`, `date_format`
+/// and `estimate_negative`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -60,11 +61,22 @@ pub enum Code {
     CancellationUnconfirmed,
     /// The chosen data disposition lacks its target, location or date.
     DispositionIncomplete,
+    /// A demand estimate whose 预估年度 is not after the year it was filed in.
+    EstimateYear,
+    /// A demand estimate filed after the policy's due date (warning).
+    EstimateLate,
+    /// An estimate row's storage below 主机(台) × the policy's minimum data disk.
+    EstimateStorageMin,
+    /// An estimate row's number below zero (an addition of this
+    /// implementation: SPEC §7 asks for integers ≥ 0 without naming a code).
+    EstimateNegative,
+    /// The same using unit and system twice in one estimate.
+    DuplicateSystem,
 }
 
 impl Code {
     /// Every code, in the order of SPEC §3.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 29] = [
         Code::Required,
         Code::UnknownField,
         Code::EnumValue,
@@ -89,6 +101,11 @@ impl Code {
         Code::ChangeNoEffect,
         Code::CancellationUnconfirmed,
         Code::DispositionIncomplete,
+        Code::EstimateYear,
+        Code::EstimateLate,
+        Code::EstimateStorageMin,
+        Code::EstimateNegative,
+        Code::DuplicateSystem,
     ];
 
     /// The code as it appears in JSON and on screen.
@@ -118,6 +135,11 @@ impl Code {
             Code::ChangeNoEffect => "change_no_effect",
             Code::CancellationUnconfirmed => "cancellation_unconfirmed",
             Code::DispositionIncomplete => "disposition_incomplete",
+            Code::EstimateYear => "estimate_year",
+            Code::EstimateLate => "estimate_late",
+            Code::EstimateStorageMin => "estimate_storage_min",
+            Code::EstimateNegative => "estimate_negative",
+            Code::DuplicateSystem => "duplicate_system",
         }
     }
 }

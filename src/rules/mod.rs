@@ -12,6 +12,7 @@ mod application;
 mod cancellation;
 mod change;
 mod collector;
+mod demand;
 mod findings;
 mod format;
 mod host;
@@ -28,7 +29,9 @@ pub use totals::Sums;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::document::{Application, Cancellation, Change, Document, FormKind, SecurityPledge};
+use crate::document::{
+    Application, Cancellation, Change, DemandEstimate, Document, FormKind, SecurityPledge,
+};
 use crate::input::{into_document, parse_json, InputError};
 use crate::policy::Policy;
 use collector::Ctx;
@@ -40,7 +43,7 @@ pub struct Report {
     pub form: FormKind,
     /// Every finding, sorted by path, then code.
     pub findings: Vec<Finding>,
-    /// The derived 总计, for forms with host rows.
+    /// The derived 总计, for forms with host or estimate rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<Sums>,
     /// The typed document, as far as it could be read.
@@ -173,6 +176,10 @@ pub fn validate_value(value: Value, policy: &Policy) -> Result<Report, InputErro
         FormKind::Cancellation => typed::<Cancellation>(value, &mut ctx).map(|d| {
             let sums = cancellation::check(&mut ctx, &d);
             (Document::Cancellation(d), Some(sums))
+        }),
+        FormKind::DemandEstimate => typed::<DemandEstimate>(value, &mut ctx).map(|d| {
+            let sums = demand::check(&mut ctx, &d);
+            (Document::DemandEstimate(d), Some(sums))
         }),
     }
     .map_or((None, None), |(d, t)| (Some(d), t));

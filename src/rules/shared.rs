@@ -1,5 +1,5 @@
 //! Blocks several forms share: the envelope, 资源使用单位信息 (附件1, 3, 4),
-//! 维护单位/部门信息 and an imported 总计.
+//! 所属地区 (with the demand estimate), 维护单位/部门信息 and an imported 总计.
 
 use chrono::NaiveDate;
 
@@ -103,9 +103,20 @@ pub fn check_applicant(
         Field::new("applicant", "project_name"),
         OWNER,
     );
+    check_jurisdiction(
+        ctx,
+        a.jurisdiction.as_deref(),
+        Field::new("applicant", "jurisdiction"),
+        OWNER,
+    );
+    applied
+}
+
+/// 所属地区: required, a key of the policy's `jurisdictions` (第二十三条).
+pub fn check_jurisdiction(ctx: &mut Ctx, value: Option<&str>, f: Field, owner: &str) {
     let policy = ctx.policy;
     ctx.catalog(
-        a.jurisdiction.as_deref(),
+        value,
         |k| policy.jurisdictions.contains_key(k),
         || {
             catalog_choices(
@@ -115,10 +126,9 @@ pub fn check_applicant(
                     .map(|(k, e)| (k.as_str(), e.label.as_str())),
             )
         },
-        Field::new("applicant", "jurisdiction"),
-        OWNER,
+        f,
+        owner,
     );
-    applied
 }
 
 /// 维护单位/部门信息.

@@ -1,11 +1,13 @@
 //! 总计, derived from the rows and never typed: 主机 = Σ quantity,
 //! CPU = Σ vcpu × quantity, 内存 = Σ memory_gb × quantity,
-//! 存储 = Σ data_disk_gb × quantity.
+//! 存储 = Σ data_disk_gb × quantity. A demand estimate's rows are totals
+//! already (主机(台), CPU(核), … of one system), so its 总计 is their plain
+//! sum ([`Sums::of_demand_item`]).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::document::{CancelledHost, Host, Totals};
+use crate::document::{CancelledHost, DemandItem, Host, Totals};
 
 /// The derived 总计. Arithmetic saturates: a row with absurd numbers is
 /// already an error of its own and must not crash the sum.
@@ -54,6 +56,18 @@ impl Sums {
         })
     }
 
+    /// One row of a demand estimate, its numbers as they stand; missing
+    /// numbers count as zero.
+    pub fn of_demand_item(item: &DemandItem) -> Sums {
+        let n = |v: Option<i64>| v.unwrap_or(0);
+        Sums {
+            hosts: n(item.hosts),
+            vcpu: n(item.vcpu),
+            memory_gb: n(item.memory_gb),
+            storage_gb: n(item.storage_gb),
+        }
+    }
+
     /// The components with their JSON names and printed labels.
     pub fn parts(&self) -> [(&'static str, &'static str, i64); 4] {
         [
@@ -72,6 +86,15 @@ impl Sums {
             memory_gb: Some(self.memory_gb),
             storage_gb: Some(self.storage_gb),
         }
+    }
+}
+
+impl std::ops::AddAssign for Sums {
+    fn add_assign(&mut self, other: Sums) {
+        self.hosts = self.hosts.saturating_add(other.hosts);
+        self.vcpu = self.vcpu.saturating_add(other.vcpu);
+        self.memory_gb = self.memory_gb.saturating_add(other.memory_gb);
+        self.storage_gb = self.storage_gb.saturating_add(other.storage_gb);
     }
 }
 

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_received_packages.sql",
         sql: include_str!("migrations/0004_received_packages.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_demand_estimate.sql",
+        sql: include_str!("migrations/0005_demand_estimate.sql"),
+    },
 ];
 
 /// The schema version this build writes.

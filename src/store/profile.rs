@@ -71,6 +71,20 @@ pub fn new_document(form: FormKind, profile: &UnitProfile) -> Value {
         put(&mut doc, "contact_phone", &profile.contact_phone);
         return Value::Object(doc);
     }
+    if form == FormKind::DemandEstimate {
+        // The filing unit's block is at the top level; the year and the
+        // date belong to this estimate.
+        for (key, value) in [
+            ("unit_name", &profile.unit_name),
+            ("supervisor_unit", &profile.supervisor_unit),
+            ("jurisdiction", &profile.jurisdiction),
+            ("contact_name", &profile.contact_name),
+            ("contact_phone", &profile.contact_phone),
+        ] {
+            put(&mut doc, key, value);
+        }
+        return Value::Object(doc);
+    }
     let mut applicant = Map::new();
     put(&mut applicant, "unit_name", &profile.unit_name);
     put(&mut applicant, "contact_name", &profile.contact_name);

@@ -57,7 +57,7 @@ fn import_list_export_round_trip() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.len(), files.len());
     for l in &lines {
         for key in [
             "id",
@@ -74,8 +74,9 @@ fn import_list_export_round_trip() {
 
     let o = gcforms(&["drafts", "list", "--db", db]);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(text.lines().count(), 4);
+    assert_eq!(text.lines().count(), files.len());
     assert!(text.contains("附件1 资源申请表"), "{text}");
+    assert!(text.contains("资源需求预估表：2027年度"), "{text}");
 
     let filtered = |extra: &[&str]| -> Vec<String> {
         let mut args = vec!["drafts", "list", "--db", db, "--format", "json"];
@@ -94,6 +95,10 @@ fn import_list_export_round_trip() {
             .collect()
     };
     assert_eq!(filtered(&["--form", "application"]), ["application"]);
+    assert_eq!(
+        filtered(&["--form", "demand_estimate"]),
+        ["demand_estimate"]
+    );
     assert_eq!(
         filtered(&["--status", "ready", "--form", "change"]),
         ["change"]

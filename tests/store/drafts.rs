@@ -44,7 +44,10 @@ fn every_example_round_trips_byte_for_byte() {
         );
         assert_eq!(store.get(&saved.id).unwrap().document, text);
     }
-    assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 4);
+    assert_eq!(
+        store.list(&ListQuery::default()).unwrap().len(),
+        examples().len()
+    );
 }
 
 #[test]
@@ -353,6 +356,33 @@ fn trash_restore_and_purge() {
     assert_eq!(ids(&store, ListQuery::default()), ["s-app-2"]);
 }
 
+/// An estimate is listed by its year and filing unit, and found by any
+/// row's system or using unit.
+#[test]
+fn an_estimate_is_listed_by_year_and_unit_and_found_by_its_rows() {
+    let (_dir, store) = temp_store();
+    let path = examples()
+        .into_iter()
+        .find(|p| p.ends_with("demand_estimate.json"))
+        .unwrap();
+    let saved = store.save(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let summary = store.summary(&saved.id).unwrap();
+    assert_eq!(summary.form, FormKind::DemandEstimate);
+    assert_eq!(summary.title, "资源需求预估表：2027年度 韶关市自然资源局");
+    assert_eq!(summary.unit_name, "韶关市自然资源局");
+    assert_eq!(summary.system_name, "国土空间基础信息平台等4项");
+    assert_eq!(summary.host_count, 4);
+    assert_eq!(summary.status, DraftStatus::Ready);
+    for words in ["土地储备监管", "一张图", "自然资源局"] {
+        assert_eq!(ids(&store, search(words)), [saved.id.as_str()], "{words}");
+    }
+    let estimates = ListQuery {
+        form: Some(FormKind::DemandEstimate),
+        ..ListQuery::default()
+    };
+    assert_eq!(ids(&store, estimates).len(), 1);
+}
+
 #[test]
 fn duplicate_makes_a_new_draft_without_this_years_dates() {
     let (_dir, store) = temp_store();
@@ -453,6 +483,15 @@ fn profile_is_stored_and_prefills_every_form() {
         if form == FormKind::SecurityPledge {
             assert_eq!(doc["unit_name"], "韶关市数据管理中心");
             assert_eq!(doc["unit_leader"], "王五");
+        } else if form == FormKind::DemandEstimate {
+            assert_eq!(doc["unit_name"], "韶关市数据管理中心");
+            assert_eq!(doc["jurisdiction"], "wujiang");
+            assert_eq!(doc["contact_phone"], profile().contact_phone);
+            assert!(
+                doc.get("supervisor_unit").is_none(),
+                "blank is not prefilled"
+            );
+            assert!(doc.get("year").is_none() && doc.get("submit_date").is_none());
         } else {
             assert_eq!(doc["applicant"]["unit_name"], "韶关市数据管理中心");
             assert_eq!(doc["applicant"]["jurisdiction"], "wujiang");
@@ -472,7 +511,10 @@ fn profile_is_stored_and_prefills_every_form() {
             "a new form is incomplete"
         );
     }
-    assert_eq!(store.list(&ListQuery::default()).unwrap().len(), 4);
+    assert_eq!(
+        store.list(&ListQuery::default()).unwrap().len(),
+        FormKind::ALL.len()
+    );
 }
 
 #[test]

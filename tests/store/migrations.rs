@@ -117,6 +117,84 @@ fn migration_0003_adds_the_export_log_and_keeps_everything() {
     assert_eq!(profile, "{\"unit_name\":\"甲\"}");
 }
 
+/// The demand estimate joins the forms; rebuilding the tables under
+/// `foreign_keys = ON` (as the store runs) keeps every draft, version,
+/// profile and log row, and the closed sets and the cascade still hold.
+#[test]
+fn migration_0005_admits_the_demand_estimate_and_keeps_everything() {
+    let (_dir, conn) = db_at(4);
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    insert_v1_draft(&conn);
+    conn.execute_batch(
+        "INSERT INTO draft_versions VALUES ('m-1', 2, 5, 6, '{}');
+         UPDATE drafts SET version = 2, trashed_ms = 9, host_count = 1, host_names = 'a';
+         INSERT INTO unit_profile VALUES (1, '{}', 1);
+         INSERT INTO export_log (draft_id, draft_version, kind, path, sha256, bytes, exported_ms) \
+         VALUES ('m-1', 1, 'pdf', '/tmp/x.pdf', 'ab', 2, 1);",
+    )
+    .unwrap();
+    let dump = |conn: &Connection| -> Vec<String> {
+        let mut rows = Vec::new();
+        for sql in [
+            "SELECT * FROM drafts",
+            "SELECT * FROM draft_versions ORDER BY version",
+            "SELECT * FROM unit_profile",
+            "SELECT * FROM export_log",
+        ] {
+            let mut st = conn.prepare(sql).unwrap();
+            let n = st.column_count();
+            let mut q = st.query([]).unwrap();
+            while let Some(r) = q.next().unwrap() {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                rows.push(cells.join("|"));
+            }
+        }
+        rows
+    };
+    let before = dump(&conn);
+    assert_eq!(before.len(), 5);
+    assert_eq!(migrate_to(&conn, 5).unwrap(), [5]);
+    assert_eq!(dump(&conn), before, "every row kept as it was");
+    assert_eq!(
+        tables(&conn),
+        ["draft_versions", "drafts", "export_log", "received_packages", "unit_profile"]
+    );
+    let indexes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'drafts_by_updated'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 1);
+    conn.execute_batch(
+        "INSERT INTO drafts (id, form, status, version, created_ms, updated_ms) \
+         VALUES ('e-1', 'demand_estimate', 'draft', 1, 1, 1)",
+    )
+    .unwrap();
+    for bad in [
+        "INSERT INTO drafts (id, form, status, version, created_ms, updated_ms) \
+         VALUES ('x', 'letter', 'draft', 1, 1, 1)",
+        "INSERT INTO drafts (id, form, status, version, created_ms, updated_ms) \
+         VALUES ('y', 'change', 'bogus', 1, 1, 1)",
+        "INSERT INTO draft_versions VALUES ('no-such-draft', 1, 1, 1, '{}')",
+    ] {
+        assert!(conn.execute_batch(bad).is_err(), "{bad}");
+    }
+    conn.execute_batch("DELETE FROM drafts WHERE id = 'm-1'")
+        .unwrap();
+    let versions: i64 = conn
+        .query_row("SELECT count(*) FROM draft_versions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(versions, 0, "deleting a draft still deletes its versions");
+    let check: String = conn
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .unwrap_or_else(|_| "ok".into());
+    assert_eq!(check, "ok");
+}
+
 #[test]
 fn migrating_again_does_nothing() {
     let (_dir, conn) = db_at(LATEST);

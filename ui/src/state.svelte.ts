@@ -39,6 +39,12 @@ class AppState {
     return this.labels.map((l) => l.form);
   }
 
+  /** The forms the editor has a page for: the 新建 buttons. The demand
+   *  estimate's page is not built yet; its drafts are listed all the same. */
+  get newForms(): FormKind[] {
+    return this.forms.filter((f) => f !== "demand_estimate");
+  }
+
   shortName(form: FormKind): string {
     return this.labels.find((l) => l.form === form)?.short_name ?? form;
   }

@@ -543,8 +543,9 @@ export type Choice = {
 };
 
 /**
- *  A rule code. The `snake_case` names are the contract (SPEC §3); two codes
- *  are additions of this implementation: `type_mismatch` and `date_format`.
+ *  A rule code. The `snake_case` names are the contract (SPEC §3, §7); three
+ *  codes are additions of this implementation: `type_mismatch`, `date_format`
+ *  and `estimate_negative`.
  */
 export type Code = 
 /**  A required field is missing or blank. */
@@ -592,7 +593,20 @@ export type Code =
 /**  A 第二十二条 confirmation not ticked. */
 "cancellation_unconfirmed" | 
 /**  The chosen data disposition lacks its target, location or date. */
-"disposition_incomplete";
+"disposition_incomplete" | 
+/**  A demand estimate whose 预估年度 is not after the year it was filed in. */
+"estimate_year" | 
+/**  A demand estimate filed after the policy's due date (warning). */
+"estimate_late" | 
+/**  An estimate row's storage below 主机(台) × the policy's minimum data disk. */
+"estimate_storage_min" | 
+/**
+ *  An estimate row's number below zero (an addition of this
+ *  implementation: SPEC §7 asks for integers ≥ 0 without naming a code).
+ */
+"estimate_negative" | 
+/**  The same using unit and system twice in one estimate. */
+"duplicate_system";
 
 /**
  *  # 数据处置
@@ -630,7 +644,119 @@ keep_until: string | null } |
  */
 { kind: "destroy" };
 
-/**  Any of the four documents. In JSON the variant is the `form` member. */
+/**
+ *  # 资源需求预估表
+ *  第十七条: the resources a unit (and, for a supervising unit, its
+ *  subordinates) will need next year. Printed 一式两份.
+ */
+export type DemandEstimate = {
+	/**
+	 *  # 填报单位
+	 *  The unit that files the estimate, as on its stamp.
+	 */
+	unit_name: string | null,
+	/**
+	 *  # 主管单位
+	 *  Set when the filing unit reports through its supervising unit (第十七条).
+	 */
+	supervisor_unit: string | null,
+	/**
+	 *  # 所属地区
+	 *  `city` or a county-level area, a key of the policy's `jurisdictions`.
+	 */
+	jurisdiction: string | null,
+	/**
+	 *  # 联系人
+	 *  Who answers questions about the estimate.
+	 */
+	contact_name: string | null,
+	/**
+	 *  # 联系电话
+	 *  Mobile or landline of the contact.
+	 */
+	contact_phone: string | null,
+	/**
+	 *  # 预估年度
+	 *  The year the resources are for: after the year of 填报日期.
+	 */
+	year: number | null,
+	/**
+	 *  # 填报日期
+	 *  YYYY-MM-DD.
+	 */
+	submit_date: string | null,
+	/**
+	 *  # 需求明细
+	 *  One row per system; at least one.
+	 */
+	items: DemandItem[] | null,
+	/**
+	 *  # 备注
+	 *  Free text.
+	 */
+	remarks: string | null,
+} & Envelope;
+
+/**
+ *  # 需求明细
+ *  One system's resources for the year.
+ */
+export type DemandItem = {
+	/**
+	 *  # 使用单位
+	 *  The unit that will use the resources; blank means the filing unit.
+	 */
+	unit_name: string | null,
+	/**
+	 *  # 系统名称
+	 *  The information system the resources serve.
+	 */
+	system_name: string | null,
+	/**
+	 *  # 需求类型
+	 *  新建, 扩容 or 续用.
+	 */
+	kind: DemandKind | null,
+	/**
+	 *  # 主机(台)
+	 *  Hosts, a whole number ≥ 0.
+	 */
+	hosts: number | null,
+	/**
+	 *  # CPU(核)
+	 *  vCPU cores in all, a whole number ≥ 0.
+	 */
+	vcpu: number | null,
+	/**
+	 *  # 内存(GB)
+	 *  Memory in all, GB, a whole number ≥ 0.
+	 */
+	memory_gb: number | null,
+	/**
+	 *  # 存储(GB)
+	 *  Storage in all, GB: at least 主机(台) × the policy's `min_data_disk_gb`.
+	 */
+	storage_gb: number | null,
+	/**
+	 *  # 备注
+	 *  Free text for this row.
+	 */
+	remarks: string | null,
+};
+
+/**
+ *  # 需求类型
+ *  Whether the system is new, grows, or keeps what it has.
+ */
+export type DemandKind = 
+/**  新建 */
+"new" | 
+/**  扩容 */
+"expand" | 
+/**  续用 */
+"continue";
+
+/**  Any of the five documents. In JSON the variant is the `form` member. */
 export type Document = 
 /**  附件1 资源申请表 */
 {
@@ -647,7 +773,11 @@ export type Document =
 /**  附件4 资源注销申请表 */
 {
 	form: "cancellation",
-} & Cancellation;
+} & Cancellation | 
+/**  资源需求预估表 (第十七条) */
+{
+	form: "demand_estimate",
+} & DemandEstimate;
 
 /**
  *  A draft's status, a closed set.
@@ -789,7 +919,10 @@ export type FormCopies = {
 	copies: number,
 };
 
-/**  Which of the four documents a JSON object is (its `form` member). */
+/**
+ *  Which document a JSON object is (its `form` member): one of the four
+ *  attachments, or the demand estimate.
+ */
 export type FormKind = 
 /**  附件1 资源申请表 */
 "application" | 
@@ -798,7 +931,9 @@ export type FormKind =
 /**  附件3 资源变更申请表 */
 "change" | 
 /**  附件4 资源注销申请表 */
-"cancellation";
+"cancellation" | 
+/**  资源需求预估表 (第十七条) */
+"demand_estimate";
 
 /**  The paper labels of one form, keyed by path pattern (`hosts[].vcpu`). */
 export type FormLabels = {
