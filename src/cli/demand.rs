@@ -8,6 +8,8 @@
 //! read or is not an estimate, the years are mixed without `--year`, or the
 //! output cannot be written.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
@@ -129,16 +131,17 @@ fn summary(
     };
     drop(inputs);
 
-    match format {
-        SummaryFormat::Text => print_text(&summary),
+    // Written at once, and a closed pipe (`| head`) is not an error.
+    let printed = match format {
+        SummaryFormat::Text => text(&summary).into_bytes(),
         SummaryFormat::Json => {
-            println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+            let mut json = serde_json::to_vec(&summary).unwrap_or_default();
+            json.push(b'\n');
+            json
         }
-        SummaryFormat::Csv => {
-            use std::io::Write;
-            let _ = std::io::stdout().write_all(&to_csv(&summary));
-        }
-    }
+        SummaryFormat::Csv => to_csv(&summary),
+    };
+    let _ = std::io::stdout().write_all(&printed);
     for n in summary.not_counted.iter().filter(|n| n.kind.is_error()) {
         let place = if n.place.is_empty() {
             n.file.clone()
@@ -163,7 +166,7 @@ fn summary(
             return Outcome::Unreadable;
         }
         if format == SummaryFormat::Text {
-            println!("已写入 {}", path.display());
+            let _ = writeln!(std::io::stdout(), "已写入 {}", path.display());
         }
     }
     if summary.has_errors() {
@@ -173,7 +176,9 @@ fn summary(
     }
 }
 
-fn print_text(summary: &Summary) {
+/// The summary as text: the header, the tables and the lists.
+fn text(summary: &Summary) -> String {
+    let mut out = String::new();
     let year = summary
         .year
         .map_or_else(|| "（无预估表）".to_string(), |y| format!("{y}年度"));
@@ -182,12 +187,14 @@ fn print_text(summary: &Summary) {
         .as_deref()
         .map(|d| format!("；报送截止日期 {d}"))
         .unwrap_or_default();
-    println!(
+    let _ = writeln!(
+        out,
         "{year}资源需求预估汇总：输入 {} 个文件，计入 {} 份预估表、{} 项需求{due}",
         summary.files, summary.estimates, summary.items
     );
     let t = summary.total;
-    println!(
+    let _ = writeln!(
+        out,
         "合计：主机 {} 台，CPU {} 核，内存 {} GB，存储 {} GB",
         t.hosts, t.vcpu, t.memory_gb, t.storage_gb
     );
@@ -195,20 +202,21 @@ fn print_text(summary: &Summary) {
         .iter()
         .filter(|t| [BY_AREA, BY_UNIT, LATE].contains(&t.name))
     {
-        println!();
+        let _ = writeln!(out);
         if table.rows.is_empty() {
-            println!("{}：无", table.name);
+            let _ = writeln!(out, "{}：无", table.name);
             continue;
         }
-        println!("{}", table.name);
-        print_table(table);
+        let _ = writeln!(out, "{}", table.name);
+        write_table(&mut out, table);
     }
 
-    println!();
+    let _ = writeln!(out);
     if summary.duplicates.is_empty() {
-        println!("{DUPLICATES}：无");
+        let _ = writeln!(out, "{DUPLICATES}：无");
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "{DUPLICATES}：{} 项需求在多处出现，各只计一次",
             summary.duplicates.len()
         );
@@ -216,7 +224,8 @@ fn print_text(summary: &Summary) {
     let place = |r: &ItemRef| format!("{} {}（{}）", r.file, r.place, printable(&r.filing_unit));
     for d in &summary.duplicates {
         let also: Vec<String> = d.also.iter().map(place).collect();
-        println!(
+        let _ = writeln!(
+            out,
             "  {}“{}”：计入 {}；另见 {}{}",
             printable(&d.unit_name),
             printable(&d.system_name),
@@ -230,18 +239,19 @@ fn print_text(summary: &Summary) {
         );
     }
     if !summary.not_counted.is_empty() {
-        println!();
-        println!("{NOT_COUNTED}：{} 处", summary.not_counted.len());
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{NOT_COUNTED}：{} 处", summary.not_counted.len());
         for n in &summary.not_counted {
             let at = [n.file.as_str(), n.place.as_str()].join(" ");
-            println!("  {}：{}", at.trim_end(), n.message);
+            let _ = writeln!(out, "  {}：{}", at.trim_end(), n.message);
         }
     }
+    out
 }
 
 /// A table with columns padded to their widest cell (Chinese characters
 /// count double); numbers right-aligned.
-fn print_table(table: &Table) {
+fn write_table(out: &mut String, table: &Table) {
     let texts: Vec<Vec<(String, bool)>> = table
         .rows
         .iter()
@@ -257,20 +267,20 @@ fn print_table(table: &Table) {
             *w = (*w).max(text.width());
         }
     }
-    let line = |cells: Vec<(&str, bool)>| {
-        let mut out = String::from(" ");
+    let mut line = |cells: Vec<(&str, bool)>| {
+        let mut row = String::from(" ");
         for ((text, right), width) in cells.into_iter().zip(&widths) {
             let pad = " ".repeat(width - text.width().min(*width));
-            out.push(' ');
+            row.push(' ');
             if right {
-                out.push_str(&pad);
-                out.push_str(text);
+                row.push_str(&pad);
+                row.push_str(text);
             } else {
-                out.push_str(text);
-                out.push_str(&pad);
+                row.push_str(text);
+                row.push_str(&pad);
             }
         }
-        println!("{}", out.trim_end());
+        let _ = writeln!(out, "{}", row.trim_end());
     };
     line(table.columns.iter().map(|c| (*c, false)).collect());
     for row in &texts {

@@ -300,6 +300,16 @@ fn a_few_hundred_estimates_agree_with_an_independent_computation() {
     );
 }
 
+/// The example estimate under another id, filed by another unit in
+/// another area.
+fn estimate_of(id: &str, unit: &str, area: &str) -> Value {
+    let mut v = example("demand_estimate");
+    v["id"] = json!(id);
+    v["unit_name"] = json!(unit);
+    v["jurisdiction"] = json!(area);
+    v
+}
+
 fn input(file: &str, v: &Value) -> Input {
     Input {
         file: file.into(),
@@ -313,9 +323,7 @@ fn input(file: &str, v: &Value) -> Input {
 #[test]
 fn an_item_counts_once_from_the_units_own_estimate() {
     let collection = example("demand_estimate");
-    let mut own = example("demand_estimate");
-    own["id"] = json!("own");
-    own["unit_name"] = json!("韶关市不动产登记中心");
+    let mut own = estimate_of("own", "韶关市不动产登记中心", "city");
     own["supervisor_unit"] = json!("韶关市自然资源局");
     own["items"] = json!([{
         "system_name": " 不动产统一登记信息平台 ", "kind": "continue",
@@ -398,11 +406,7 @@ fn mixed_years_without_year_are_refused() {
 #[test]
 fn a_package_that_fails_verification_is_left_out_and_named() {
     let dir = tempfile::tempdir().unwrap();
-    let mut county = example("demand_estimate");
-    county["id"] = json!("county");
-    county["unit_name"] = json!("乐昌市教育局");
-    county["jurisdiction"] = json!("lechang");
-    let good = package(vec![county]);
+    let good = package(vec![estimate_of("county", "乐昌市教育局", "lechang")]);
     let good_file = write(dir.path(), "good.gcpkg.json", &good);
     let out = summary_cmd(std::slice::from_ref(&good_file), &["--format", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
@@ -446,10 +450,7 @@ fn a_package_that_fails_verification_is_left_out_and_named() {
 #[test]
 fn an_estimate_with_errors_is_left_out_with_its_reasons() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bad = example("demand_estimate");
-    bad["id"] = json!("bad");
-    bad["unit_name"] = json!("翁源县卫生健康局");
-    bad["jurisdiction"] = json!("wengyuan");
+    let mut bad = estimate_of("bad", "翁源县卫生健康局", "wengyuan");
     bad["items"][3]["storage_gb"] = json!(100);
     let files = vec![
         write_json(dir.path(), "ok.json", &example("demand_estimate")),
@@ -497,6 +498,34 @@ fn unreadable_inputs_and_outputs_exit_2() {
         let out = summary_cmd(&files, &extra);
         assert_eq!(code(&out), 2, "{extra:?} {}", text(&out.stderr));
         assert!(text(&out.stderr).contains(words), "{}", text(&out.stderr));
+    }
+}
+
+/// A reader that stops early (`| head -1`) ends the output, not the
+/// program with a panic.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    for format in ["text", "json", "csv"] {
+        let mut child = gcforms()
+            .args([
+                "demand",
+                "summary",
+                "examples/demand_estimate.json",
+                "--format",
+                format,
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(code(&out), 0, "{format}: {}", text(&out.stderr));
+        assert!(
+            !text(&out.stderr).contains("panicked"),
+            "{}",
+            text(&out.stderr)
+        );
     }
 }
 
