@@ -159,7 +159,13 @@ fn migration_0005_admits_the_demand_estimate_and_keeps_everything() {
     assert_eq!(dump(&conn), before, "every row kept as it was");
     assert_eq!(
         tables(&conn),
-        ["draft_versions", "drafts", "export_log", "received_packages", "unit_profile"]
+        [
+            "draft_versions",
+            "drafts",
+            "export_log",
+            "received_packages",
+            "unit_profile"
+        ]
     );
     let indexes: i64 = conn
         .query_row(
