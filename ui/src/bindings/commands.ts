@@ -556,6 +556,11 @@ export type Code =
 "enum_value" | 
 /**  A value of the wrong JSON type (text where a number belongs, …). */
 "type_mismatch" | 
+/**
+ *  Text holding a control or invisible formatting character (U+0007,
+ *  U+202E, …), which a form cannot print.
+ */
+"control_character" | 
 /**  Not a mainland mobile or landline number. */
 "phone_format" | 
 /**  Not a plausible e-mail address. */
