@@ -8,6 +8,7 @@ mod cli;
 mod fonts;
 mod props;
 mod render;
+mod review;
 mod sign;
 mod store;
 mod support;
