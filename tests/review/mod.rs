@@ -8,7 +8,10 @@
 //! 10-10), so every deadline below crosses a holiday.
 
 mod chain;
+mod cli;
 mod hostile;
+mod independent;
+mod tamper;
 
 use std::sync::OnceLock;
 

@@ -248,7 +248,10 @@ impl Walk<'_> {
             (Some(_), None) => Some(false),
             (None, _) => None,
         };
-        let dates = self.dates(review, &label, &mut checks);
+        // Dates are read first (the order check keeps the closing date) but
+        // reported after the order.
+        let mut date_checks = Vec::new();
+        let dates = self.dates(review, &label, &mut date_checks);
         if let (Some(cert), Some(date)) = (&cert, dates.date) {
             if cert.not_after.date_naive() < date {
                 checks.push(Check::error(
@@ -279,6 +282,7 @@ impl Walk<'_> {
             }
         }
         self.order(index, review, dates.date, &label, &mut checks);
+        checks.append(&mut date_checks);
         let late = self.late(&dates, &label, &mut checks);
         self.deadline(&dates, &label, &mut checks);
         for p in text_problems(
