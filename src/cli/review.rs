@@ -169,7 +169,7 @@ fn print_appended(a: &AppendedReview, certificate_unit: &str) {
     if let Some(reason) = &a.deadline.status.reason {
         println!("{reason}");
     }
-    if r.date > r.deadline {
+    if a.late {
         println!("注意：审核日期晚于办理期限，已逾期");
     }
     println!("当前状态：{}", a.status.label());

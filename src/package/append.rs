@@ -145,6 +145,8 @@ pub struct AppendedReview {
     pub index: usize,
     /// As in [`PreparedReview`].
     pub deadline: Deadline,
+    /// Decided after the deadline (`verify` will warn: `review_late`).
+    pub late: bool,
     /// As in [`PreparedReview`].
     pub status: ReviewStatus,
     /// As in [`PreparedReview`].
@@ -176,6 +178,8 @@ pub fn prepare_review(
             format!("无法确定审核层级：{e}"),
         )
     })?;
+    // With a route, verify always says where the package stands; the city
+    // is on every route.
     let status = verification.status.unwrap_or(ReviewStatus::AwaitingCity);
     let Some(due) = status.awaited() else {
         let closing = verification.reviews.last();
@@ -248,11 +252,6 @@ pub fn prepare_review(
 }
 
 impl PreparedReview {
-    /// The review before it is signed: the request, its deadline.
-    pub fn request(&self) -> &ReviewRequest {
-        &self.request
-    }
-
     /// Signs the review with `key` and appends it (SPEC §5.1).
     pub fn sign(self, key: &UnitKey) -> Result<AppendedReview, AppendError> {
         let b64 = base64::engine::general_purpose::STANDARD;
@@ -299,6 +298,7 @@ impl PreparedReview {
             package,
             review,
             index,
+            late: self.request.date > self.deadline.deadline,
             deadline: self.deadline,
             status: self.status,
             provisioning: self.provisioning,

@@ -39,8 +39,8 @@ pub enum CheckCode {
     UnitMatches,
     /// The certificate is trusted (with `--trust` only); also per review.
     Trust,
-    /// A review has the shape of SPEC §5.1 (known members, each of its type,
-    /// unit and reviewer not blank).
+    /// A review has the shape of SPEC §5.1: no unknown member, none
+    /// missing, each of its type.
     ReviewFormat,
     /// A review's ES256 signature verifies with its certificate over the
     /// package as it stood (SPEC §5.1), and its fingerprint is the certificate's.
@@ -61,7 +61,8 @@ pub enum CheckCode {
     ReviewOpinionRequired,
     /// A review's opinion, unit or reviewer is longer than its limit.
     ReviewTooLong,
-    /// A review's text holds control or bidi characters (warning).
+    /// A review's unit or reviewer is blank; or (a warning only) its text
+    /// holds control or bidi characters, which are shown escaped.
     ReviewText,
     /// A signed PDF embeds a document (information).
     EmbeddedData,

@@ -19,7 +19,12 @@
 //! 5. `unit_matches` (warning): the certificate names the documents' unit;
 //! 6. `trust`, with `--trust` only: the certificate is one of the trusted
 //!    certificates or was issued by one (directly or through the CA
-//!    certificates in the PDF signature).
+//!    certificates in the PDF signature);
+//! 7. the reviews (SPEC §5.1, [`super::review::chain`]): each review's
+//!    signature, order, dates, deadline and text, each check naming the
+//!    review; then the route, `status` and, once the city approved,
+//!    `provisioning_deadline`. Every signature's bytes come from
+//!    [`super::signed`], canonicalized once.
 //!
 //! **"The data matches the PDF"** means: the signed revision of the PDF
 //! embeds `gcforms-document.json`, and its bytes are exactly the RFC 8785
@@ -99,7 +104,8 @@ pub struct Verification {
     pub kind: VerificationKind,
     /// No error-level check failed.
     pub valid: bool,
-    /// Whether the signer is trusted; `None` when no trust was given.
+    /// Whether the signer (the applicant, for a package) is trusted; `None`
+    /// when no trust was given. Each review says it for its reviewer.
     pub trusted: Option<bool>,
     /// The signer, when the certificate could be read.
     pub signer: Option<Signer>,

@@ -369,3 +369,31 @@ fn deadlines_in_an_unknown_year_are_provisional() {
     // A provisional count is never compared with the signed deadline.
     assert!(!v.checks.iter().any(|c| c.code == "review_deadline"));
 }
+
+#[test]
+fn the_schema_describes_a_review_with_its_received_date() {
+    let schema = gcforms::package::combined_schema();
+    let review = &schema["$defs"]["Review"];
+    let required: Vec<&str> = review["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for field in [
+        "level",
+        "unit",
+        "reviewer",
+        "decision",
+        "opinion",
+        "received",
+        "date",
+        "deadline",
+        "signature",
+    ] {
+        assert!(review["properties"].get(field).is_some(), "{field}");
+        assert!(required.contains(&field), "{field} required");
+    }
+    assert_eq!(review["additionalProperties"], false);
+    assert_eq!(review["properties"]["received"]["title"], "收到日期");
+}

@@ -3,35 +3,14 @@
 //! input is never changed and a refusal writes nothing.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use gcforms::sign::UnitKey;
 
 use super::*;
+use crate::support::{code, gcforms_in as gcforms, stderr, stdout};
 
 const PASS: &str = "审核口令 passphrase";
-
-fn gcforms(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gcforms"));
-    cmd.args(args).current_dir(dir).stdin(Stdio::null());
-    match passphrase {
-        Some(p) => cmd.env("GCFORMS_PASSPHRASE", p),
-        None => cmd.env_remove("GCFORMS_PASSPHRASE"),
-    };
-    cmd.output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Reviewer keys made by the CLI: `sup.p12`, `county.p12`, `city.p12`, and
 /// their certificates as PEM beside them. Returns the fingerprints.
@@ -104,6 +83,13 @@ fn review(d: &Path, input: &str, a: Ask<'_>, out: &str, pass: Option<&str>) -> O
     gcforms(d, &args, pass)
 }
 
+/// [`review`] with the passphrase, which must append: its output.
+fn reviewed(d: &Path, input: &str, a: Ask<'_>, out: &str) -> String {
+    let o = review(d, input, a, out, Some(PASS));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    stdout(&o)
+}
+
 fn verify_json(d: &Path, file: &str, extra: &[&str]) -> (i32, Value) {
     let mut args = vec!["verify", file, "--format", "json", "--data-dir", "data"];
     args.extend(extra);
@@ -127,7 +113,7 @@ fn three_levels_through_the_cli_across_national_day() {
     let [sup_fp, county_fp, city_fp] = reviewer_keys(d);
     std::fs::write(d.join("county.gcpkg.json"), county_package()).unwrap();
 
-    let o = review(
+    let text = reviewed(
         d,
         "county.gcpkg.json",
         ask(
@@ -137,10 +123,7 @@ fn three_levels_through_the_cli_across_national_day() {
             Some(("2026-09-21", "2026-09-22")),
         ),
         "r1.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let text = stdout(&o);
     // Mon 9-21 + 5 working days: 9-22, 9-23, 9-24, (中秋 9-25…27) 9-28, 9-29.
     assert!(
         text.contains("办理期限：自 2026-09-21 起 5 个工作日，期限为 2026-09-29（星期二）"),
@@ -156,7 +139,7 @@ fn three_levels_through_the_cli_across_national_day() {
     );
     assert!(!text.contains("暂定"), "{text}");
 
-    let o = review(
+    let text = reviewed(
         d,
         "r1.gcpkg.json",
         ask(
@@ -166,22 +149,16 @@ fn three_levels_through_the_cli_across_national_day() {
             Some(("2026-09-23", "2026-09-28")),
         ),
         "r2.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
     // Wed 9-23 + 5: 9-24, 9-28, 9-29, 9-30, (国庆 10-1…7) 10-8.
-    assert!(
-        stdout(&o).contains("期限为 2026-10-08（星期四）"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(text.contains("期限为 2026-10-08（星期四）"), "{text}");
 
     let before = [
         std::fs::read(d.join("county.gcpkg.json")).unwrap(),
         std::fs::read(d.join("r1.gcpkg.json")).unwrap(),
         std::fs::read(d.join("r2.gcpkg.json")).unwrap(),
     ];
-    let o = review(
+    let text = reviewed(
         d,
         "r2.gcpkg.json",
         ask(
@@ -191,10 +168,7 @@ fn three_levels_through_the_cli_across_national_day() {
             Some(("2026-09-29", "2026-09-30")),
         ),
         "r3.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let text = stdout(&o);
     // Tue 9-29 + 5: 9-30, 10-8, 10-9, 10-10 (make-up Saturday), 10-12.
     assert!(text.contains("期限为 2026-10-12（星期一）"), "{text}");
     // Approved Wed 9-30 + 3: 10-8, 10-9, 10-10 (the make-up Saturday).
@@ -314,14 +288,16 @@ fn refusals_exit_1_before_the_passphrase_and_write_nothing() {
     std::fs::write(d.join("one.gcpkg.json"), one).unwrap();
     std::fs::write(d.join("two.gcpkg.json"), two).unwrap();
     std::fs::write(d.join("three.gcpkg.json"), three).unwrap();
-    let mut returned = value(two);
-    sign_raw(
-        &mut returned,
-        json!({"level": "city", "unit": CITY, "reviewer": "刘志强", "decision": "return", "opinion": "请核减配置。",
-               "received": "2026-09-29", "date": "2026-09-30", "deadline": "2026-10-12"}),
-        reviewer_key(ReviewLevel::City),
+    let mut returned = raw_review(
+        ReviewLevel::City,
+        "return",
+        "2026-09-29",
+        "2026-09-30",
+        "2026-10-12",
     );
-    std::fs::write(d.join("returned.gcpkg.json"), bytes(&returned)).unwrap();
+    returned["opinion"] = json!("请核减配置。");
+    let returned = with_raw(two, returned, ReviewLevel::City);
+    std::fs::write(d.join("returned.gcpkg.json"), returned).unwrap();
     let mut broken_applicant = value(county_package());
     broken_applicant["documents"][0]["data"]["hosts"][0]["vcpu"] = json!(16);
     std::fs::write(
@@ -426,104 +402,85 @@ fn refusals_exit_1_before_the_passphrase_and_write_nothing() {
     }
 
     // Exit 2: the output is the input (also through a link), a wrong
-    // passphrase, an unreadable package, bad arguments.
-    let before = std::fs::read(d.join("county.gcpkg.json")).unwrap();
-    let o = review(
-        d,
-        "county.gcpkg.json",
-        ask(
-            "supervisor",
-            "approve",
-            "",
-            Some(("2026-09-21", "2026-09-21")),
-        ),
-        "county.gcpkg.json",
-        Some(PASS),
-    );
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("不能是输入的提交包"), "{}", stderr(&o));
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::symlink(d.join("county.gcpkg.json"), d.join("link.gcpkg.json")).unwrap();
-        let o = review(
-            d,
-            "county.gcpkg.json",
-            ask(
-                "supervisor",
-                "approve",
-                "",
-                Some(("2026-09-21", "2026-09-21")),
-            ),
-            "link.gcpkg.json",
-            Some(PASS),
-        );
-        assert_eq!(code(&o), 2);
-    }
-    let o = review(
-        d,
-        "county.gcpkg.json",
-        ask(
-            "supervisor",
-            "approve",
-            "",
-            Some(("2026-09-21", "2026-09-21")),
-        ),
-        "out.gcpkg.json",
-        Some("wrong"),
-    );
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("口令错误"), "{}", stderr(&o));
-    assert!(!d.join("out.gcpkg.json").exists());
-    assert_eq!(std::fs::read(d.join("county.gcpkg.json")).unwrap(), before);
+    // passphrase, an unreadable or missing package, bad arguments.
     std::fs::write(
         d.join("junk.gcpkg.json"),
         b"{\"format\": \"gcforms-package\", ",
     )
     .unwrap();
-    let o = review(
-        d,
-        "junk.gcpkg.json",
-        ask("supervisor", "approve", "", None),
-        "out.gcpkg.json",
-        Some(PASS),
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("county.gcpkg.json"), d.join("link.gcpkg.json")).unwrap();
+    let fine = ask(
+        "supervisor",
+        "approve",
+        "",
+        Some(("2026-09-21", "2026-09-21")),
     );
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("不完整"), "{}", stderr(&o));
-    let o = review(
-        d,
-        "missing.gcpkg.json",
-        ask("supervisor", "approve", "", None),
-        "out.gcpkg.json",
-        Some(PASS),
-    );
-    assert_eq!(code(&o), 2);
-    let o = review(
-        d,
-        "county.gcpkg.json",
-        ask("province", "approve", "", None),
-        "out.gcpkg.json",
-        Some(PASS),
-    );
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("supervisor、county 或 city"),
-        "{}",
-        stderr(&o)
-    );
-    let o = review(
-        d,
-        "county.gcpkg.json",
-        ask(
-            "supervisor",
-            "approve",
-            "",
-            Some(("2026-9-21", "2026-09-21")),
+    let cases = [
+        (
+            "county.gcpkg.json",
+            fine,
+            "county.gcpkg.json",
+            PASS,
+            "不能是输入的提交包",
         ),
-        "out.gcpkg.json",
-        Some(PASS),
-    );
-    assert_eq!(code(&o), 2);
-    assert!(!d.join("out.gcpkg.json").exists());
+        (
+            "county.gcpkg.json",
+            fine,
+            "link.gcpkg.json",
+            PASS,
+            "不能是输入的提交包",
+        ),
+        (
+            "county.gcpkg.json",
+            fine,
+            "out.gcpkg.json",
+            "wrong",
+            "口令错误",
+        ),
+        ("junk.gcpkg.json", fine, "out.gcpkg.json", PASS, "不完整"),
+        (
+            "missing.gcpkg.json",
+            fine,
+            "out.gcpkg.json",
+            PASS,
+            "missing.gcpkg.json",
+        ),
+        (
+            "county.gcpkg.json",
+            ask("province", "approve", "", None),
+            "out.gcpkg.json",
+            PASS,
+            "supervisor、county 或 city",
+        ),
+        (
+            "county.gcpkg.json",
+            ask(
+                "supervisor",
+                "approve",
+                "",
+                Some(("2026-9-21", "2026-09-21")),
+            ),
+            "out.gcpkg.json",
+            PASS,
+            "YYYY-MM-DD",
+        ),
+    ];
+    let before = std::fs::read(d.join("county.gcpkg.json")).unwrap();
+    for (input, a, out, pass, words) in cases {
+        if cfg!(not(unix)) && out == "link.gcpkg.json" {
+            continue;
+        }
+        let o = review(d, input, a, out, Some(pass));
+        assert_eq!(code(&o), 2, "{words}: {}", stderr(&o));
+        assert!(stderr(&o).contains(words), "{words}: {}", stderr(&o));
+        assert!(!d.join("out.gcpkg.json").exists(), "{words}");
+        assert_eq!(
+            std::fs::read(d.join("county.gcpkg.json")).unwrap(),
+            before,
+            "{words}"
+        );
+    }
 }
 
 #[test]
@@ -553,22 +510,18 @@ fn a_clerk_packs_and_the_reviewers_decide_today_by_default() {
         Some(PASS),
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = review(
+    reviewed(
         d,
         "p.gcpkg.json",
         ask("supervisor", "approve", "同意。", None),
         "p1.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = review(
+    reviewed(
         d,
         "p1.gcpkg.json",
         ask("city", "approve", "同意。", None),
         "p2.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
     let (c, v) = verify_json(d, "p2.gcpkg.json", &[]);
     assert_eq!(c, 0, "{v:#}");
     assert_eq!(v["status"], "approved");
@@ -589,7 +542,7 @@ fn a_provisional_deadline_is_said() {
     let d = dir.path();
     reviewer_keys(d);
     std::fs::write(d.join("old.gcpkg.json"), super::chain::package_of_2019()).unwrap();
-    let o = review(
+    let text = reviewed(
         d,
         "old.gcpkg.json",
         ask(
@@ -599,10 +552,7 @@ fn a_provisional_deadline_is_said() {
             Some(("2019-12-20", "2019-12-23")),
         ),
         "r.gcpkg.json",
-        Some(PASS),
     );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let text = stdout(&o);
     assert!(
         text.contains("期限为 2019-12-27") && text.contains("暂定：2019 年放假安排尚未导入"),
         "{text}"
@@ -623,7 +573,6 @@ fn a_provisional_deadline_is_said() {
 fn hostile_text_is_shown_escaped_and_a_huge_opinion_is_not_printed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut v = value(county_package());
     let mut review = raw_review(
         ReviewLevel::Supervisor,
         "approve",
@@ -634,8 +583,8 @@ fn hostile_text_is_shown_escaped_and_a_huge_opinion_is_not_printed() {
     review["unit"] = json!("韶关市\u{202e}局源资然自");
     review["reviewer"] = json!("王\u{1b}[31m建国");
     review["opinion"] = json!("同意\u{2067}上报\n第二行\u{7}");
-    sign_raw(&mut v, review, reviewer_key(ReviewLevel::Supervisor));
-    std::fs::write(d.join("hostile.gcpkg.json"), bytes(&v)).unwrap();
+    let hostile = with_raw(county_package(), review, ReviewLevel::Supervisor);
+    std::fs::write(d.join("hostile.gcpkg.json"), hostile).unwrap();
     let (c, text) = verify_text(d, "hostile.gcpkg.json", &[]);
     assert_eq!(c, 0, "hidden characters only warn: {text}");
     assert!(
@@ -656,7 +605,6 @@ fn hostile_text_is_shown_escaped_and_a_huge_opinion_is_not_printed() {
         "{text}"
     );
 
-    let mut v = value(county_package());
     let mut review = raw_review(
         ReviewLevel::Supervisor,
         "approve",
@@ -665,8 +613,8 @@ fn hostile_text_is_shown_escaped_and_a_huge_opinion_is_not_printed() {
         "2026-09-29",
     );
     review["opinion"] = json!("长".repeat(1 << 20));
-    sign_raw(&mut v, review, reviewer_key(ReviewLevel::Supervisor));
-    std::fs::write(d.join("huge.gcpkg.json"), bytes(&v)).unwrap();
+    let huge = with_raw(county_package(), review, ReviewLevel::Supervisor);
+    std::fs::write(d.join("huge.gcpkg.json"), huge).unwrap();
     let (c, text) = verify_text(d, "huge.gcpkg.json", &[]);
     assert_eq!(c, 1);
     assert!(

@@ -12,9 +12,7 @@ use super::*;
 
 /// The county package with one hostile review signed by the 主管部门.
 fn with_review(review: Value) -> Vec<u8> {
-    let mut v = value(county_package());
-    sign_raw(&mut v, review, reviewer_key(Supervisor));
-    bytes(&v)
+    with_raw(county_package(), review, Supervisor)
 }
 
 /// A supervisor's review as `gcforms review` would write it on these dates.
@@ -182,40 +180,17 @@ fn dates_that_go_backwards_fail_verify_and_name_the_review() {
         (("2026-09-21", "明天", "2026-09-29"), "不是 YYYY-MM-DD"),
     ];
     for ((received, decided, deadline), words) in cases {
-        let v = verify(&with_review(raw_review(
-            Supervisor, "approve", received, decided, deadline,
-        )));
-        assert!(
-            failures(&v).contains(&("review_dates".to_string(), Some(0))),
-            "{words}: {:#?}",
-            failures(&v)
-        );
-        let check = v.checks.iter().find(|c| c.code == "review_dates").unwrap();
-        assert!(
-            check.message.contains("审核记录1") && check.message.contains(words),
-            "{}",
-            check.message
-        );
+        let review = raw_review(Supervisor, "approve", received, decided, deadline);
+        fails_once(&with_review(review), "review_dates", 0, words);
     }
     // A review dated before the previous review's date.
     let [one, ..] = approved_chain();
-    let mut v = value(one);
-    sign_raw(
-        &mut v,
-        raw_review(County, "approve", "2026-09-21", "2026-09-21", "2026-09-28"),
-        reviewer_key(County),
-    );
-    let out = verify(&bytes(&v));
-    assert_eq!(failures(&out), [("review_dates".to_string(), Some(1))]);
-    let check = out
-        .checks
-        .iter()
-        .find(|c| c.code == "review_dates" && !c.ok)
-        .unwrap();
-    assert!(
-        check.message.contains("早于上一条审核记录的审核日期"),
-        "{}",
-        check.message
+    let review = raw_review(County, "approve", "2026-09-21", "2026-09-21", "2026-09-28");
+    fails_once(
+        &with_raw(one, review, County),
+        "review_dates",
+        1,
+        "早于上一条审核记录的审核日期",
     );
 }
 
@@ -247,39 +222,25 @@ fn a_deadline_other_than_the_calendars_is_a_warning() {
 #[test]
 fn a_second_review_at_the_same_level_or_after_the_city_fails_review_order() {
     let [one, _, three] = approved_chain();
-    let mut v = value(one);
-    sign_raw(
-        &mut v,
-        raw_review(
-            Supervisor,
-            "approve",
-            "2026-09-22",
-            "2026-09-22",
-            "2026-09-29",
-        ),
-        reviewer_key(Supervisor),
+    let again = raw_review(
+        Supervisor,
+        "approve",
+        "2026-09-22",
+        "2026-09-22",
+        "2026-09-29",
     );
-    assert_eq!(
-        failures(&verify(&bytes(&v))),
-        [("review_order".to_string(), Some(1))]
+    fails_once(
+        &with_raw(one, again, Supervisor),
+        "review_order",
+        1,
+        "此时应由县(市、区)",
     );
-    let mut v = value(three);
-    sign_raw(
-        &mut v,
-        raw_review(City, "reject", "2026-09-30", "2026-09-30", "2026-10-13"),
-        reviewer_key(City),
-    );
-    let out = verify(&bytes(&v));
-    assert_eq!(failures(&out), [("review_order".to_string(), Some(3))]);
-    let check = out
-        .checks
-        .iter()
-        .find(|c| c.code == "review_order" && !c.ok)
-        .unwrap();
-    assert!(
-        check.message.contains("审核记录3") && check.message.contains("其后不应再有"),
-        "{}",
-        check.message
+    let after = raw_review(City, "reject", "2026-09-30", "2026-09-30", "2026-10-13");
+    fails_once(
+        &with_raw(three, after, City),
+        "review_order",
+        3,
+        "其后不应再有",
     );
     // A reject without an opinion, signed by another program.
     let mut review = raw_review(
@@ -290,10 +251,11 @@ fn a_second_review_at_the_same_level_or_after_the_city_fails_review_order() {
         "2026-09-29",
     );
     review["opinion"] = json!("");
-    let out = verify(&with_review(review));
-    assert_eq!(
-        failures(&out),
-        [("review_opinion_required".to_string(), Some(0))]
+    fails_once(
+        &with_review(review),
+        "review_opinion_required",
+        0,
+        "须写明审核意见",
     );
 }
 

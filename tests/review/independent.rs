@@ -86,18 +86,14 @@ fn python_rejects_a_modified_review_and_a_modified_package() {
     // A deadline off by a day (re-signed by the reviewer): the signature
     // holds, the recount does not.
     let [_, two, _] = approved_chain();
-    let mut v = value(two);
-    sign_raw(
-        &mut v,
-        raw_review(
-            ReviewLevel::City,
-            "approve",
-            "2026-09-29",
-            "2026-09-30",
-            "2026-10-09",
-        ),
-        reviewer_key(ReviewLevel::City),
+    let review = raw_review(
+        ReviewLevel::City,
+        "approve",
+        "2026-09-29",
+        "2026-09-30",
+        "2026-10-09",
     );
+    let v = value(&with_raw(two, review, ReviewLevel::City));
     let o = run_python(&bytes(&v));
     let out = text(&o);
     assert!(!o.status.success());

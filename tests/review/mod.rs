@@ -268,6 +268,27 @@ pub fn sign_raw(package: &mut Value, mut review: Value, key: &UnitKey) {
     });
 }
 
+/// `package` with `review` appended and signed with the key of `signer`.
+pub fn with_raw(package: &[u8], review: Value, signer: ReviewLevel) -> Vec<u8> {
+    let mut v = value(package);
+    sign_raw(&mut v, review, reviewer_key(signer));
+    bytes(&v)
+}
+
+/// Verifies `package` and expects one failed check only: `code`, about
+/// review `index`, its message naming the review and saying `words`.
+pub fn fails_once(package: &[u8], code: &str, index: usize, words: &str) {
+    let v = verify(package);
+    assert_eq!(failures(&v), [(code.to_string(), Some(index))], "{words}");
+    let check = v.checks.iter().find(|c| c.fails()).unwrap();
+    let name = format!("审核记录{}", index + 1);
+    assert!(
+        check.message.contains(&name) && check.message.contains(words),
+        "{}",
+        check.message
+    );
+}
+
 /// A review's members as `gcforms review` writes them, for [`sign_raw`].
 pub fn raw_review(
     level: ReviewLevel,
