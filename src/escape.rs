@@ -5,10 +5,19 @@
 /// message: control characters (ANSI escapes, new lines, bidi overrides) are
 /// shown as `\u{…}` escapes instead of being interpreted. Long strings are cut.
 pub fn printable(s: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let mut out = String::with_capacity(s.len().min(MAX_CHARS * 4));
+    escaped(s, 80)
+}
+
+/// [`printable`] without the cut, for text a reader must see whole and whose
+/// length is bounded elsewhere (a reviewer's opinion).
+pub fn printable_whole(s: &str) -> String {
+    escaped(s, usize::MAX)
+}
+
+fn escaped(s: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max_chars.saturating_mul(4)));
     for (i, c) in s.chars().enumerate() {
-        if i == MAX_CHARS {
+        if i == max_chars {
             out.push('…');
             break;
         }
@@ -25,7 +34,7 @@ pub fn printable(s: &str) -> String {
 /// make a printed name read differently from what it is, and zero-width
 /// characters and marks, which print as nothing (or as a box) and make two
 /// equal-looking names differ.
-fn is_invisible_format(c: char) -> bool {
+pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{200b}'..='\u{200f}'

@@ -52,6 +52,39 @@ pub fn remove(doc: &mut Value, pointer: &str) {
     }
 }
 
+/// Runs the built `gcforms` in `dir` with `args`, stdin closed, and
+/// `GCFORMS_PASSPHRASE` set to `passphrase` (unset for `None`).
+pub fn gcforms_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    passphrase: Option<&str>,
+) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gcforms"));
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null());
+    match passphrase {
+        Some(p) => cmd.env("GCFORMS_PASSPHRASE", p),
+        None => cmd.env_remove("GCFORMS_PASSPHRASE"),
+    };
+    cmd.output().unwrap()
+}
+
+/// The exit code of a finished command.
+pub fn code(o: &std::process::Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+/// Its standard output as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Its standard error as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// The built `gcforms` binary.
 pub fn gcforms() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gcforms"));

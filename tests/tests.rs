@@ -9,6 +9,7 @@ mod demand;
 mod fonts;
 mod props;
 mod render;
+mod review;
 mod sign;
 mod store;
 mod support;

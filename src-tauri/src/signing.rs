@@ -144,7 +144,7 @@ fn refused(e: PackError) -> IpcError {
 pub async fn verify_file(state: State<'_, AppState>, path: String) -> IpcResult<VerifyResult> {
     let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?;
-    let v = verify_file_bytes(&bytes, &state.policy, None)
+    let v = verify_file_bytes(&bytes, &state.policy, &state.calendar(), None)
         .map_err(|e| IpcError::new(ErrorCode::InvalidDocument, e.to_string()))?;
     Ok(VerifyResult {
         valid: v.valid,

@@ -993,6 +993,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let v = gcforms::package::verify_file_bytes(
         &bytes,
         gcforms::policy::Policy::default_shaoguan(),
+        &gcforms::calendar::Calendar::builtin(),
         None,
     )?;
     assert!(v.valid, "the exported package verifies: {:?}", v.checks);

@@ -29,7 +29,7 @@ pub struct DeadlineArgs {
     data_dir: DataDirArg,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(super) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     gcforms::rules::parse_date(s).ok_or_else(|| "应为 YYYY-MM-DD 格式的日期，如 2026-09-29".into())
 }
 

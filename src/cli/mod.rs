@@ -9,6 +9,7 @@ mod key;
 mod new;
 mod pack;
 mod render;
+mod review;
 mod validate;
 mod verify;
 
@@ -96,18 +97,22 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         signer: Option<String>,
     },
-    /// 校验提交包或签名 PDF（退出码：0 有效，1 被篡改或无效，2 无法读取）
+    /// 校验提交包或签名 PDF，含各级审核记录（退出码：0 有效，1 被篡改或无效，2 无法读取）
     Verify {
         /// 提交包（.gcpkg.json）或签名 PDF
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// 信任的证书（PEM/DER 文件，或含证书的目录）
+        /// 信任的证书（PEM/DER 文件，或含证书的目录）；也用于核对审核人的证书
         #[arg(long, value_name = "CERT_OR_DIR")]
         trust: Option<PathBuf>,
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        data_dir: calendar::DataDirArg,
     },
+    /// 在提交包上追加一条签名的审核记录，写入新文件（退出码：0 已追加，1 拒绝追加并给出原因代码，2 无法读取、参数或口令错误）
+    Review(review::ReviewArgs),
     /// 工作日期限：自 DATE 起 N 个工作日（当日不计）的最后一天（退出码：0 成功，2 日期或天数无效）
     Deadline(deadline::DeadlineArgs),
     /// 工作日历：列出已知年份，导入新一年的放假安排（退出码：0 成功，1 文件无效，2 无法读取或写入）
@@ -252,7 +257,9 @@ pub fn run() -> ExitCode {
             file,
             trust,
             format,
-        } => verify::run(&file, trust.as_deref(), format, &policy),
+            data_dir,
+        } => verify::run(&file, trust.as_deref(), format, &data_dir, &policy),
+        Command::Review(args) => review::run(args, &policy),
         Command::Deadline(args) => deadline::run(args, &policy),
         Command::Calendar { command } => calendar::run(command),
         Command::Demand { command } => demand::run(command, &policy),

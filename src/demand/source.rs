@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::calendar::Calendar;
 use crate::document::{DemandEstimate, Document, FormKind};
 use crate::input::{parse_json, InputError};
 use crate::package::{verify_package, VerifyError, FORMAT};
@@ -71,7 +72,9 @@ pub fn load(bytes: &[u8], policy: &Policy) -> Result<Loaded, LoadError> {
 }
 
 fn load_package(bytes: &[u8], value: Value, policy: &Policy) -> Result<Loaded, LoadError> {
-    let verification = verify_package(bytes, policy, None)?;
+    // The user's calendar (imported years included), as `verify` uses it.
+    let calendar = Calendar::load_default().unwrap_or_else(|_| Calendar::builtin());
+    let verification = verify_package(bytes, policy, &calendar, None)?;
     if !verification.valid {
         let failed = verification
             .checks

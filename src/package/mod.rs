@@ -7,17 +7,31 @@
 //! it was made from (`gcforms-document.json`, in JCS form) inside its signed
 //! revision, which is how `verify` ties the two together. The applicant's
 //! `signature` covers the RFC 8785 canonical form of everything but
-//! `signature` and `reviews`.
+//! `signature` and `reviews`. Reviewers append signed reviews
+//! ([`review`], [`append`]), each covering the package as it stood.
 
+pub mod append;
+pub mod check;
 pub mod pack;
 pub mod paper;
+pub mod review;
+pub mod signed;
 pub mod verify;
 
+pub use append::{
+    append_review, prepare_review, AppendError, AppendedReview, PreparedReview, Refusal,
+    RefusalCode, ReviewRequest,
+};
+pub use check::{Check, CheckCode, Signer, VerificationKind};
 pub use pack::{check_submission, pack, PackError, PackOptions, RenderPdf};
 pub use paper::PaperRenderer;
+pub use review::{
+    Review, ReviewDecision, ReviewLevel, ReviewStatus, ReviewSummary, Route, MAX_NAME_CHARS,
+    MAX_OPINION_CHARS,
+};
 pub use verify::{
-    verify_file_bytes, verify_package, verify_signed_pdf, Check, CheckCode, Verification,
-    VerificationKind, VerifyError,
+    verify_file_bytes, verify_package, verify_package_value, verify_signed_pdf, Verification,
+    VerifyError,
 };
 
 use schemars::{JsonSchema, SchemaGenerator};
@@ -73,7 +87,10 @@ pub struct Package {
     /// Each document with its signed PDF.
     pub documents: Vec<PackagedDocument>,
     /// # 审核记录
-    /// Appended by reviewers; empty when packed. Not covered by `signature`.
+    /// Appended by reviewers (SPEC §5.1); empty when packed. Not covered by
+    /// `signature`; each review is signed by its reviewer. Kept as JSON so
+    /// that `verify` can judge each review on its own and sign over them
+    /// exactly as they are.
     #[serde(default)]
     #[schemars(with = "Vec<Review>")]
     pub reviews: Vec<Value>,
@@ -162,67 +179,10 @@ pub struct PackageSignature {
     pub fingerprint: String,
 }
 
-/// # 审核记录
-/// A reviewer's decision (第十七、二十、二十三条), signed by the reviewer over
-/// the package as it stood plus this review. Reviews are appended by a later
-/// version of the app; `verify` lists them without checking them yet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Review {
-    /// # 审核层级
-    pub level: ReviewLevel,
-    /// # 审核单位
-    pub unit: String,
-    /// # 审核人
-    pub reviewer: String,
-    /// # 审核结论
-    pub decision: ReviewDecision,
-    /// # 审核意见
-    pub opinion: String,
-    /// # 审核日期
-    #[schemars(extend("format" = "date"))]
-    pub date: String,
-    /// # 办理期限
-    /// The last working day allowed.
-    #[schemars(extend("format" = "date"))]
-    pub deadline: String,
-    /// # 审核人签名
-    pub signature: PackageSignature,
-}
-
-/// # 审核层级
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewLevel {
-    /// 主管部门
-    Supervisor,
-    /// 县(市、区)政务服务数据管理部门
-    County,
-    /// 韶关市政务服务数据管理部门
-    City,
-}
-
-/// # 审核结论
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    /// 同意
-    Approve,
-    /// 不同意
-    Reject,
-    /// 退回修改
-    Return,
-}
-
 /// The bytes the applicant's signature covers: JCS of the package object
 /// without `signature` and `reviews`.
 pub fn signed_bytes(package: &Value) -> Result<Vec<u8>, crate::sign::jcs::JcsError> {
-    let mut v = package.clone();
-    if let Some(obj) = v.as_object_mut() {
-        obj.remove("signature");
-        obj.remove("reviews");
-    }
-    crate::sign::jcs::canonicalize(&v)
+    signed::SignedForms::new(package).map(|forms| forms.applicant())
 }
 
 /// The schema printed by `gcforms schema`: [`documents_schema`] unchanged at

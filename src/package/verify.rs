@@ -19,7 +19,12 @@
 //! 5. `unit_matches` (warning): the certificate names the documents' unit;
 //! 6. `trust`, with `--trust` only: the certificate is one of the trusted
 //!    certificates or was issued by one (directly or through the CA
-//!    certificates in the PDF signature).
+//!    certificates in the PDF signature);
+//! 7. the reviews (SPEC §5.1, [`super::review::chain`]): each review's
+//!    signature, order, dates, deadline and text, each check naming the
+//!    review; then the route, `status` and, once the city approved,
+//!    `provisioning_deadline`. Every signature's bytes come from
+//!    [`super::signed`], canonicalized once.
 //!
 //! **"The data matches the PDF"** means: the signed revision of the PDF
 //! embeds `gcforms-document.json`, and its bytes are exactly the RFC 8785
@@ -37,9 +42,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{
-    signed_bytes, Package, ALG_ES256, EMBEDDED_DATA_NAME, FORMAT, FORMAT_VERSION, MAX_PDF_BYTES,
-};
+pub use super::check::{Check, CheckCode, Signer, VerificationKind};
+
+use super::review::chain::{check_chain, ChainContext};
+use super::review::{ReviewLevel, ReviewStatus, ReviewSummary};
+use super::signed::SignedForms;
+use super::{Package, ALG_ES256, EMBEDDED_DATA_NAME, FORMAT, FORMAT_VERSION, MAX_PDF_BYTES};
+use crate::calendar::{Calendar, Deadline};
 use crate::document::FormKind;
 use crate::escape::printable;
 use crate::input::{parse_json, InputError};
@@ -47,115 +56,6 @@ use crate::policy::Policy;
 use crate::rules::{validate_set, PledgeRule, Severity};
 use crate::sign::pdf::{embedded_file, NotAPdf};
 use crate::sign::{jcs, verify_pdf, CertInfo, PdfSignature, TrustStore};
-
-/// The code of one check (see the module docs); its `snake_case` form is the
-/// contract, in `verify --format json` and in [`CheckCode::as_str`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckCode {
-    /// The package's ES256 signature verifies with its certificate.
-    PackageSignature,
-    /// The stated fingerprint is the certificate's.
-    Fingerprint,
-    /// The certificate was valid when the package or PDF was signed.
-    CertificateValidity,
-    /// A document's PDF decodes, within the size limit, to bytes with its recorded SHA-256.
-    PdfHash,
-    /// Every signature of a PDF verifies.
-    PdfSignature,
-    /// A PDF's last signature covers the whole file but its `/Contents`.
-    PdfCoversWholeFile,
-    /// A PDF was signed with the package's certificate.
-    PdfSigner,
-    /// The data embedded in a PDF is the document's data, byte for byte.
-    DataMatchesPdf,
-    /// The documents pass the rules as a set.
-    Rules,
-    /// The certificate names the documents' unit (warning).
-    UnitMatches,
-    /// The certificate is trusted (with `--trust` only).
-    Trust,
-    /// The package carries reviews, not yet checked (warning).
-    Reviews,
-    /// A signed PDF embeds a document (information).
-    EmbeddedData,
-}
-
-impl CheckCode {
-    /// Every code, in the order of the module docs.
-    pub const ALL: [CheckCode; 13] = [
-        CheckCode::PackageSignature,
-        CheckCode::Fingerprint,
-        CheckCode::CertificateValidity,
-        CheckCode::PdfHash,
-        CheckCode::PdfSignature,
-        CheckCode::PdfCoversWholeFile,
-        CheckCode::PdfSigner,
-        CheckCode::DataMatchesPdf,
-        CheckCode::Rules,
-        CheckCode::UnitMatches,
-        CheckCode::Trust,
-        CheckCode::Reviews,
-        CheckCode::EmbeddedData,
-    ];
-
-    /// The code as it appears in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckCode::PackageSignature => "package_signature",
-            CheckCode::Fingerprint => "fingerprint",
-            CheckCode::CertificateValidity => "certificate_validity",
-            CheckCode::PdfHash => "pdf_hash",
-            CheckCode::PdfSignature => "pdf_signature",
-            CheckCode::PdfCoversWholeFile => "pdf_covers_whole_file",
-            CheckCode::PdfSigner => "pdf_signer",
-            CheckCode::DataMatchesPdf => "data_matches_pdf",
-            CheckCode::Rules => "rules",
-            CheckCode::UnitMatches => "unit_matches",
-            CheckCode::Trust => "trust",
-            CheckCode::Reviews => "reviews",
-            CheckCode::EmbeddedData => "embedded_data",
-        }
-    }
-}
-
-/// What was verified: a package or a signed PDF on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VerificationKind {
-    /// A submission package `*.gcpkg.json`.
-    Package,
-    /// A signed PDF.
-    Pdf,
-}
-
-impl VerificationKind {
-    /// The kind as it appears in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerificationKind::Package => "package",
-            VerificationKind::Pdf => "pdf",
-        }
-    }
-}
-
-/// Compares with the contract's spelling (`c.code == "pdf_hash"`).
-macro_rules! eq_contract_str {
-    ($t:ty) => {
-        impl PartialEq<&str> for $t {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other
-            }
-        }
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-eq_contract_str!(CheckCode);
-eq_contract_str!(VerificationKind);
 
 /// Why a file is not readable as a package or a signed PDF (exit 2). Each
 /// renders as one line of Chinese followed by English.
@@ -188,52 +88,6 @@ pub enum VerifyError {
     Malformed(#[source] serde_json::Error),
 }
 
-/// One thing that was checked.
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    /// Stable code of the check (see the module docs).
-    pub code: CheckCode,
-    /// Whether it passed.
-    pub ok: bool,
-    /// `error`: a failure makes the file invalid; `warning`: it does not.
-    pub severity: Severity,
-    /// What was checked and found, in Chinese.
-    pub message: String,
-}
-
-/// Who signed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Signer {
-    /// The unit the certificate names (O, else CN).
-    pub unit: String,
-    /// Subject CN.
-    pub common_name: Option<String>,
-    /// Subject O.
-    pub organization: Option<String>,
-    /// Issuer CN.
-    pub issuer: String,
-    /// SHA-256 fingerprint, colon-separated upper-case hex.
-    pub fingerprint: String,
-    /// Validity start (RFC 3339).
-    pub not_before: String,
-    /// Validity end (RFC 3339).
-    pub not_after: String,
-}
-
-impl From<&CertInfo> for Signer {
-    fn from(c: &CertInfo) -> Signer {
-        Signer {
-            unit: c.unit().to_string(),
-            common_name: c.common_name.clone(),
-            organization: c.organization.clone(),
-            issuer: c.issuer.clone(),
-            fingerprint: c.fingerprint.to_string(),
-            not_before: c.not_before.to_rfc3339(),
-            not_after: c.not_after.to_rfc3339(),
-        }
-    }
-}
-
 /// A document found in a package or embedded in a signed PDF.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentSummary {
@@ -250,7 +104,8 @@ pub struct Verification {
     pub kind: VerificationKind,
     /// No error-level check failed.
     pub valid: bool,
-    /// Whether the signer is trusted; `None` when no trust was given.
+    /// Whether the signer (the applicant, for a package) is trusted; `None`
+    /// when no trust was given. Each review says it for its reviewer.
     pub trusted: Option<bool>,
     /// The signer, when the certificate could be read.
     pub signer: Option<Signer>,
@@ -261,6 +116,24 @@ pub struct Verification {
     pub documents: Vec<DocumentSummary>,
     /// Everything checked, in order.
     pub checks: Vec<Check>,
+    /// A package's route: the levels that review it, in order (SPEC §5.1);
+    /// absent when it cannot be told (no routed document, or documents that
+    /// disagree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Vec<ReviewLevel>>,
+    /// A package's reviews that have the shape of SPEC §5.1, as checked.
+    pub reviews: Vec<ReviewSummary>,
+    /// Where a package stands in its review (SPEC §5.1), when it has a route.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ReviewStatus>,
+    /// Once approved: the city's `date` plus the policy's
+    /// `provisioning_working_days` (SPEC §5.1), `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_deadline: Option<chrono::NaiveDate>,
+    /// How `provisioning_deadline` was counted: from, working days, and
+    /// whether it is provisional (「暂定」) with the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning: Option<Deadline>,
 }
 
 impl Verification {
@@ -273,27 +146,24 @@ impl Verification {
             package_id: None,
             documents: Vec::new(),
             checks: Vec::new(),
+            route: None,
+            reviews: Vec::new(),
+            status: None,
+            provisioning_deadline: None,
+            provisioning: None,
         }
     }
 
     fn check(&mut self, code: CheckCode, ok: bool, message: impl Into<String>) {
-        self.push(code, ok, Severity::Error, message);
+        self.checks.push(Check::error(code, ok, message));
     }
 
     fn push(&mut self, code: CheckCode, ok: bool, severity: Severity, message: impl Into<String>) {
-        self.checks.push(Check {
-            code,
-            ok,
-            severity,
-            message: message.into(),
-        });
+        self.checks.push(Check::new(code, ok, severity, message));
     }
 
     fn finish(mut self) -> Verification {
-        self.valid = self
-            .checks
-            .iter()
-            .all(|c| c.ok || c.severity != Severity::Error);
+        self.valid = !self.checks.iter().any(Check::fails);
         self
     }
 
@@ -316,15 +186,17 @@ impl Verification {
 
 /// Verifies a file's bytes: a signed PDF when they start with `%PDF-`, else a
 /// package. `Err` when the file is not readable as either: exit 2.
+/// `calendar` counts the review deadlines.
 pub fn verify_file_bytes(
     bytes: &[u8],
     policy: &Policy,
+    calendar: &Calendar,
     trust: Option<&TrustStore>,
 ) -> Result<Verification, VerifyError> {
     if bytes.starts_with(b"%PDF-") {
         verify_signed_pdf(bytes, trust)
     } else {
-        verify_package(bytes, policy, trust)
+        verify_package(bytes, policy, calendar, trust)
     }
 }
 
@@ -332,9 +204,19 @@ pub fn verify_file_bytes(
 pub fn verify_package(
     bytes: &[u8],
     policy: &Policy,
+    calendar: &Calendar,
     trust: Option<&TrustStore>,
 ) -> Result<Verification, VerifyError> {
-    let value = parse_json(bytes)?;
+    verify_package_value(&parse_json(bytes)?, policy, calendar, trust)
+}
+
+/// [`verify_package`] of a package already parsed.
+pub fn verify_package_value(
+    value: &Value,
+    policy: &Policy,
+    calendar: &Calendar,
+    trust: Option<&TrustStore>,
+) -> Result<Verification, VerifyError> {
     let obj = value.as_object().ok_or(VerifyError::NotAnObject)?;
     match obj.get("format") {
         Some(Value::String(s)) if s == FORMAT => {}
@@ -350,6 +232,8 @@ pub fn verify_package(
     let mut v = Verification::new(VerificationKind::Package);
     v.package_id = Some(package.package_id.clone());
     let b64 = base64::engine::general_purpose::STANDARD;
+    // The signed forms of the applicant and of every review, made once.
+    let forms = SignedForms::new(value);
 
     // The package signature.
     let cert = CertInfo::from_base64(&package.signature.certificate);
@@ -357,7 +241,10 @@ pub fn verify_package(
         Ok(cert) => {
             v.signer = Some(Signer::from(cert));
             let sig = b64.decode(&package.signature.value).ok();
-            let signed = signed_bytes(&value);
+            let signed = forms
+                .as_ref()
+                .map(SignedForms::applicant)
+                .map_err(Clone::clone);
             let ok = package.signature.alg == ALG_ES256
                 && matches!((&sig, &signed), (Some(s), Ok(m)) if cert.verify(m, s, true));
             v.check(
@@ -505,17 +392,21 @@ pub fn verify_package(
         check_unit(&mut v, &package, cert);
         v.trust(trust, cert, &chain);
     }
-    if !package.reviews.is_empty() {
-        v.push(
-            CheckCode::Reviews,
-            false,
-            Severity::Warning,
-            format!(
-                "附有 {} 条审核记录；本版本尚不校验审核签名",
-                package.reviews.len()
-            ),
-        );
-    }
+    let chain = check_chain(
+        value,
+        &forms,
+        ChainContext {
+            policy,
+            calendar,
+            trust,
+        },
+    );
+    v.checks.extend(chain.checks);
+    v.route = chain.route.ok().map(|r| r.levels().to_vec());
+    v.reviews = chain.reviews;
+    v.status = chain.status;
+    v.provisioning_deadline = chain.provisioning.as_ref().map(|d| d.deadline);
+    v.provisioning = chain.provisioning;
     Ok(v.finish())
 }
 
@@ -763,19 +654,4 @@ pub fn verify_signed_pdf(
         v.trust(trust, cert, &last.chain);
     }
     Ok(v.finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_serialize_as_their_names() {
-        for code in CheckCode::ALL {
-            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
-        }
-        for kind in [VerificationKind::Package, VerificationKind::Pdf] {
-            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
-        }
-    }
 }

@@ -2,35 +2,13 @@
 //! (SPEC §4).
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 use super::examples_dir;
+use crate::support::{code, gcforms_in as gcforms, stderr, stdout};
 
 const PASS: &str = "测试口令 passphrase";
-
-fn gcforms(dir: &Path, args: &[&str], passphrase: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gcforms"));
-    cmd.args(args).current_dir(dir).stdin(Stdio::null());
-    match passphrase {
-        Some(p) => cmd.env("GCFORMS_PASSPHRASE", p),
-        None => cmd.env_remove("GCFORMS_PASSPHRASE"),
-    };
-    cmd.output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn ex(name: &str) -> String {
     examples_dir()

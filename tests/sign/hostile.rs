@@ -7,20 +7,20 @@ use serde_json::{json, Value};
 
 use gcforms::package::{verify_file_bytes, verify_package, verify_signed_pdf};
 
-use super::{packed, policy};
+use super::{calendar, packed, policy};
 
 fn package() -> Value {
     serde_json::from_slice(packed()).unwrap()
 }
 
 fn unreadable(bytes: &[u8]) -> String {
-    verify_package(bytes, policy(), None)
+    verify_package(bytes, policy(), calendar(), None)
         .expect_err("unreadable")
         .to_string()
 }
 
 fn invalid(v: &Value) -> Vec<&'static str> {
-    let out = verify_package(&serde_json::to_vec(v).unwrap(), policy(), None).unwrap();
+    let out = verify_package(&serde_json::to_vec(v).unwrap(), policy(), calendar(), None).unwrap();
     assert!(!out.valid);
     out.checks
         .iter()
@@ -112,7 +112,7 @@ fn huge_embedded_pdf_is_refused() {
     let mut v = package();
     let huge = "A".repeat(gcforms::package::MAX_PDF_BYTES / 3 * 4 + 8);
     v["documents"][0]["pdf"]["base64"] = json!(huge);
-    let out = verify_package(&serde_json::to_vec(&v).unwrap(), policy(), None).unwrap();
+    let out = verify_package(&serde_json::to_vec(&v).unwrap(), policy(), calendar(), None).unwrap();
     assert!(!out.valid);
     assert!(out
         .checks
@@ -120,7 +120,7 @@ fn huge_embedded_pdf_is_refused() {
         .any(|c| c.code == "pdf_hash" && c.message.contains("过大")));
     // Larger than any input: unreadable before parsing.
     let too_big = vec![b' '; gcforms::input::MAX_INPUT_BYTES as usize + 1];
-    assert!(verify_package(&too_big, policy(), None)
+    assert!(verify_package(&too_big, policy(), calendar(), None)
         .unwrap_err()
         .to_string()
         .contains("过大"));
@@ -140,7 +140,7 @@ fn hostile_pdfs_do_not_panic() {
         let v = verify_signed_pdf(bytes, None).unwrap();
         assert!(!v.valid);
     }
-    assert!(verify_file_bytes(b"%PD", policy(), None).is_err());
+    assert!(verify_file_bytes(b"%PD", policy(), calendar(), None).is_err());
 }
 
 proptest! {
@@ -159,6 +159,6 @@ proptest! {
         let mut bytes = packed().to_vec();
         let i = at % bytes.len();
         bytes[i] = byte;
-        let _ = verify_package(&bytes, policy(), None);
+        let _ = verify_package(&bytes, policy(), calendar(), None);
     }
 }

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde_json::Value;
 
+use gcforms::calendar::Calendar;
 use gcforms::package::{pack, PackOptions, PaperRenderer};
 use gcforms::policy::Policy;
 use gcforms::sign::UnitKey;
@@ -51,6 +52,13 @@ pub fn other_key() -> &'static UnitKey {
 
 pub fn policy() -> &'static Policy {
     Policy::default_shaoguan()
+}
+
+/// The built-in working-day calendar: tests do not depend on the years
+/// imported on this machine.
+pub fn calendar() -> &'static Calendar {
+    static CALENDAR: OnceLock<Calendar> = OnceLock::new();
+    CALENDAR.get_or_init(Calendar::builtin)
 }
 
 pub fn examples_dir() -> PathBuf {

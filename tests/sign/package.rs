@@ -7,10 +7,10 @@ use serde_json::{json, Value};
 use gcforms::package::{pack, verify_package, PackError, PaperRenderer, Verification};
 use gcforms::sign::{CertInfo, TrustStore, UnitKey};
 
-use super::{example, key, options, other_key, packed, policy};
+use super::{calendar, example, key, options, other_key, packed, policy};
 
 fn verify(bytes: &[u8]) -> Verification {
-    verify_package(bytes, policy(), None).unwrap()
+    verify_package(bytes, policy(), calendar(), None).unwrap()
 }
 
 fn failed(v: &Verification) -> Vec<&'static str> {
@@ -128,12 +128,17 @@ fn canonical_form_makes_layout_irrelevant() {
 }
 
 #[test]
-fn reviews_are_outside_the_signature() {
+fn reviews_are_outside_the_applicant_signature_but_checked() {
+    // A review appended by hand: the applicant's signature still holds, but
+    // the review itself is judged (SPEC §5.1) and fails.
     let mut v: Value = serde_json::from_slice(packed()).unwrap();
     v["reviews"] = json!([{ "level": "city", "decision": "approve" }]);
     let out = verify(&serde_json::to_vec(&v).unwrap());
-    assert!(out.valid, "{:#?}", out.checks);
-    assert!(out.checks.iter().any(|c| c.code == "reviews" && !c.ok));
+    assert!(!out.valid);
+    assert_eq!(failed(&out), vec!["review_format"], "{:#?}", out.checks);
+    let review = out.checks.iter().find(|c| !c.ok).unwrap();
+    assert_eq!(review.review, Some(0));
+    assert!(review.message.contains("审核记录1"), "{}", review.message);
 }
 
 #[test]
@@ -197,13 +202,13 @@ fn rules_are_checked_again() {
 #[test]
 fn trust() {
     let own = TrustStore::from_certs(vec![CertInfo::from_der(&key().certificate().der).unwrap()]);
-    let v = verify_package(packed(), policy(), Some(&own)).unwrap();
+    let v = verify_package(packed(), policy(), calendar(), Some(&own)).unwrap();
     assert!(v.valid);
     assert_eq!(v.trusted, Some(true));
     let other = TrustStore::from_certs(vec![
         CertInfo::from_der(&other_key().certificate().der).unwrap()
     ]);
-    let v = verify_package(packed(), policy(), Some(&other)).unwrap();
+    let v = verify_package(packed(), policy(), calendar(), Some(&other)).unwrap();
     assert!(!v.valid);
     assert_eq!(v.trusted, Some(false));
 }

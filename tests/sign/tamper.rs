@@ -4,7 +4,7 @@
 
 use gcforms::package::{verify_package, verify_signed_pdf};
 
-use super::{packed, policy, signed_pdf};
+use super::{calendar, packed, policy, signed_pdf};
 
 /// Flips `mask` into byte `i`.
 fn flipped(bytes: &[u8], i: usize, mask: u8) -> Vec<u8> {
@@ -14,7 +14,7 @@ fn flipped(bytes: &[u8], i: usize, mask: u8) -> Vec<u8> {
 }
 
 fn package_fails(bytes: &[u8]) -> bool {
-    verify_package(bytes, policy(), None).map_or(true, |v| !v.valid)
+    verify_package(bytes, policy(), calendar(), None).map_or(true, |v| !v.valid)
 }
 
 fn pdf_fails(bytes: &[u8]) -> bool {
