@@ -88,18 +88,27 @@ impl Driver {
         let mut builder = ClientBuilder::new(connector);
         builder.capabilities(caps);
         let url = format!("http://127.0.0.1:{}", self.port);
-        // tauri-driver listens before WebKitWebDriver does: retry briefly. A
-        // session that cannot start must fail the test, not hang it.
-        let mut tries = 0;
+        // tauri-driver listens before WebKitWebDriver does: retry briefly.
+        // On a loaded machine a launch of the app now and then dies in GTK's
+        // start-up before its window exists, and WebKitWebDriver then waits
+        // for it in vain: such a launch times out and is tried again, a
+        // few times. A session that cannot start must fail the test, not
+        // hang it.
+        let (mut tries, mut launches) = (0, 0);
         loop {
-            match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await? {
-                Ok(c) => return Ok(c),
-                Err(e) if tries < 10 => {
+            match tokio::time::timeout(Duration::from_secs(30), builder.connect(&url)).await {
+                Ok(Ok(c)) => return Ok(c),
+                Ok(Err(e)) if tries < 10 => {
                     tries += 1;
                     eprintln!("e2e: session not ready yet ({e}), retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
-                Err(e) => return Err(e.into()),
+                Ok(Err(e)) => return Err(e.into()),
+                Err(elapsed) if launches < 2 => {
+                    launches += 1;
+                    eprintln!("e2e: the app did not come up ({elapsed}), launching it again");
+                }
+                Err(elapsed) => return Err(elapsed.into()),
             }
         }
     }
