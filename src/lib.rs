@@ -18,6 +18,7 @@ pub mod data_dir;
 pub mod demand;
 pub mod document;
 pub mod escape;
+pub mod inbox;
 pub mod input;
 pub mod package;
 pub mod pledge_text;

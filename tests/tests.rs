@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod demand;
 mod fonts;
+mod inbox;
 mod props;
 mod render;
 mod review;

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_demand_estimate.sql",
         sql: include_str!("migrations/0005_demand_estimate.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_review_workspace.sql",
+        sql: include_str!("migrations/0006_review_workspace.sql"),
+    },
 ];
 
 /// The schema version this build writes.

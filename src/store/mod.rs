@@ -34,12 +34,15 @@ mod open;
 mod profile;
 mod received;
 pub mod recover;
+mod reviewing;
 
 pub use error::{Notice, NoticeKind, StoreError};
 pub use exports::{sha256_file, ExportEntry, ExportKind};
 pub use history::{HistoryPolicy, VersionInfo};
 pub use profile::{new_document, MaintainerProfile, UnitProfile};
+pub(crate) use received::sha256_hex;
 pub use received::{Received, ReceivedPackage};
+pub use reviewing::{ReviewResult, TrustedCertificate, Verdict};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

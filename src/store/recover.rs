@@ -99,9 +99,26 @@ pub(crate) struct Salvage {
     exports: Vec<(String, i64, String, String, String, i64, i64)>,
     /// `received_packages` rows whose bytes still match their SHA-256.
     received: Vec<ReceivedRow>,
+    /// The rows of [`PLAIN_TABLES`], by table, every column as read.
+    plain: Vec<(&'static str, &'static str, Vec<Vec<rusqlite::types::Value>>)>,
     /// Read errors met (each may hide any number of rows).
     read_errors: usize,
 }
+
+/// Tables carried over row by row as they are (no column derived from
+/// another): the workspace's trusted certificates and the clerk's review
+/// results. (`received_verdicts` is a cache, judged again when missing.)
+const PLAIN_TABLES: [(&str, &str); 2] = [
+    (
+        "trusted_certificates",
+        "fingerprint, der, unit, not_after, source, added_ms",
+    ),
+    (
+        "review_results",
+        "document_id, sha256, package_id, status, status_label, level_label, decision_label, \
+         unit, opinion, date, imported_ms",
+    ),
+];
 
 /// A `received_packages` row, every column.
 #[derive(Debug)]
@@ -212,6 +229,8 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
                 "unit_profile",
                 "export_log",
                 "received_packages",
+                "trusted_certificates",
+                "review_results",
             ]
             .map(String::from)
             .to_vec()
@@ -299,6 +318,19 @@ pub(crate) fn salvage(path: &Path) -> Salvage {
         s.received
             .retain(|p| super::received::sha256_hex(&p.bytes) == p.sha256);
     }
+    for (table, columns) in PLAIN_TABLES {
+        if has(table) {
+            let n = columns.split(',').count();
+            let rows = scan(
+                &conn,
+                table,
+                columns,
+                |r| (1..=n).map(|i| r.get(i)).collect(),
+                &mut errors,
+            );
+            s.plain.push((table, columns, rows));
+        }
+    }
     s.read_errors += errors;
     s
 }
@@ -309,6 +341,7 @@ impl Salvage {
             && self.profile.is_none()
             && self.exports.is_empty()
             && self.received.is_empty()
+            && self.plain.iter().all(|(_, _, rows)| rows.is_empty())
     }
 }
 
@@ -521,6 +554,14 @@ fn rebuild(path: &Path, salvage: Salvage) -> Result<Rebuilt> {
                     p.jurisdiction
                 ],
             );
+        }
+        for (table, columns, rows) in &salvage.plain {
+            let marks = vec!["?"; columns.split(',').count()].join(", ");
+            let sql = format!("INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})");
+            for row in rows {
+                // Rows failing the table's types were damaged; skip them.
+                let _ = conn.execute(&sql, rusqlite::params_from_iter(row));
+            }
         }
         Ok(())
     })?;

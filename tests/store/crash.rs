@@ -6,7 +6,9 @@
 //! [`writer`] with the database path in `GCFORMS_CRASH_DB`. It prints `READY`
 //! once the store is open, then `ACK <id> <sha256>` after each `save`
 //! returned, i.e. after the commit, and every fourth step receives a
-//! package (审核工作台) and prints `RECV <sha256>` once it is stored. Nine kills in ten come 0–80 ms after
+//! package (审核工作台) and prints `RECV <sha256>` once it is stored, then
+//! records its verdict, a trusted certificate and a review result (the
+//! workspace's tables), each acknowledged the same way. Nine kills in ten come 0–80 ms after
 //! `READY` (while saving, however slow the machine), one in ten 0–30 ms after
 //! start (while opening: WAL recovery, migrations). Every save is a version
 //! of its own and nothing is pruned, so every acknowledged text must be found,
@@ -70,6 +72,41 @@ fn writer() {
                 .receive_package(&bytes, "p.gcpkg.json", received)
                 .expect("receive");
             println!("RECV {}", got.package.sha256);
+            // The workspace's tables (migration 0006): a verdict, a
+            // trusted certificate and a clerk's review result.
+            let verdict = gcforms::store::Verdict {
+                policy: format!("crash {run}"),
+                valid: seq % 8 == 3,
+                status: "awaiting_city".into(),
+                problem: String::new(),
+                decided: String::new(),
+            };
+            store
+                .record_verdict(&got.package.sha256, &verdict)
+                .expect("verdict");
+            println!("VERDICT {} crash {run}", got.package.sha256);
+            let fingerprint = format!("FP-{run}-{seq}");
+            store
+                .trust_certificate(&bytes[..64], &fingerprint, "单位", "2030-01-01", "crash")
+                .expect("trust");
+            println!("TRUST {fingerprint}");
+            let result = gcforms::store::ReviewResult {
+                document_id: String::new(),
+                sha256: got.package.sha256.clone(),
+                package_id: format!("pkg-{run}-{seq}"),
+                status: "returned".into(),
+                status_label: "已退回".into(),
+                level_label: "主管部门".into(),
+                decision_label: "退回修改".into(),
+                unit: "主管部门".into(),
+                opinion: format!("意见 {run} {seq}"),
+                date: "2026-09-30".into(),
+                imported_at: String::new(),
+            };
+            store
+                .record_review_result(&result, &[format!("doc-{run}-{seq}")])
+                .expect("review result");
+            println!("RESULT doc-{run}-{seq}");
         }
     }
 }
@@ -113,6 +150,13 @@ fn crash_safety_under_sigkill() {
     let mut known_pending = Vec::new();
     // Every acknowledged received package, by the SHA-256 of its bytes.
     let mut all_received: Vec<String> = Vec::new();
+    // And the workspace's rows: verdicts ("sha policy"), trusted
+    // fingerprints, review results' document ids.
+    let (mut all_verdicts, mut all_trusted, mut all_results) = (
+        Vec::<String>::new(),
+        Vec::<String>::new(),
+        Vec::<String>::new(),
+    );
     let (mut total_acks, mut runs_with_acks) = (0usize, 0usize);
 
     for run in 0..KILLS {
@@ -160,6 +204,14 @@ fn crash_safety_under_sigkill() {
             .filter_map(|l| l.find("RECV ").map(|at| l[at + 5..].trim().to_string()))
             .collect();
         all_received.extend(received);
+        let tagged = |tag: &str| -> Vec<String> {
+            out.lines()
+                .filter_map(|l| l.find(tag).map(|at| l[at + tag.len()..].trim().to_string()))
+                .collect()
+        };
+        all_verdicts.extend(tagged("VERDICT "));
+        all_trusted.extend(tagged("TRUST "));
+        all_results.extend(tagged("RESULT "));
         let this_run = new_acks.len();
         all_acks.extend(new_acks.iter().cloned());
         total_acks += this_run;
@@ -238,8 +290,37 @@ fn crash_safety_under_sigkill() {
                 "kill {run}: package {sha} changed"
             );
         }
+        // 5. Every acknowledged verdict, trusted certificate and review
+        //    result (the tables of migration 0006).
+        let count =
+            |sql: &str, key: &str| -> i64 { conn.query_row(sql, [key], |r| r.get(0)).unwrap() };
+        for v in &all_verdicts {
+            let (sha, policy) = v.split_once(' ').unwrap();
+            let n: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM received_verdicts WHERE sha256 = ?1 AND policy = ?2",
+                    [sha, policy],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, 1, "kill {run}: verdict of {sha} lost");
+        }
+        for fp in &all_trusted {
+            let n = count(
+                "SELECT count(*) FROM trusted_certificates WHERE fingerprint = ?1",
+                fp,
+            );
+            assert_eq!(n, 1, "kill {run}: trusted certificate {fp} lost");
+        }
+        for doc in &all_results {
+            let n = count(
+                "SELECT count(*) FROM review_results WHERE document_id = ?1",
+                doc,
+            );
+            assert_eq!(n, 1, "kill {run}: review result of {doc} lost");
+        }
         drop(conn);
-        // 5. The store opens without a repair.
+        // 6. The store opens without a repair.
         let (_, notice) = Store::open(&db).unwrap();
         assert!(notice.is_none(), "kill {run}: {notice:?}");
     }

@@ -129,3 +129,58 @@ fn received_packages_survive_a_repair() {
     assert_eq!(inbox.len(), 1);
     assert_eq!(store.received_bytes(&inbox[0].sha256).unwrap(), bytes);
 }
+
+/// The workspace's own tables survive a repair too: a trusted certificate
+/// and a clerk's review result (the verdicts are a cache, judged again).
+#[test]
+fn trusted_certificates_and_review_results_survive_a_repair() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let result = gcforms::store::ReviewResult {
+        document_id: String::new(),
+        sha256: "ab".repeat(32),
+        package_id: "p-1".into(),
+        status: "returned".into(),
+        status_label: "已退回".into(),
+        level_label: "主管部门".into(),
+        decision_label: "退回修改".into(),
+        unit: "韶关市自然资源局".into(),
+        opinion: "请补充等保测评报告。".into(),
+        date: "2026-10-12".into(),
+        imported_at: String::new(),
+    };
+    {
+        let (store, _) = Store::open(&path).unwrap();
+        store
+            .trust_certificate(
+                b"der bytes",
+                "AB:CD",
+                "韶关市不动产登记中心",
+                "2036-03-01",
+                "证书文件 a.pem",
+            )
+            .unwrap();
+        store
+            .record_review_result(&result, &["doc-1".to_string()])
+            .unwrap();
+    }
+    let mut file = std::fs::read(&path).unwrap();
+    file[..16].fill(0);
+    std::fs::write(&path, &file).unwrap();
+    let (store, notice) = Store::open(&path).unwrap();
+    assert!(notice.is_some(), "the repair is reported");
+    let trusted = store.trusted_certificates().unwrap();
+    assert_eq!(trusted.len(), 1);
+    assert_eq!(
+        (trusted[0].fingerprint.as_str(), trusted[0].unit.as_str()),
+        ("AB:CD", "韶关市不动产登记中心")
+    );
+    assert_eq!(
+        store.trusted_certificate_ders().unwrap(),
+        [b"der bytes".to_vec()]
+    );
+    let results = store.review_results().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].document_id, "doc-1");
+    assert_eq!(results[0].opinion, "请补充等保测评报告。");
+}
