@@ -228,7 +228,7 @@ pub struct InboxQuery {
 /// A choice of a filter: its key and label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Choice {
+pub struct FilterChoice {
     /// The key.
     pub key: String,
     /// The label.
@@ -245,9 +245,9 @@ pub struct Inbox {
     /// Packages in the inbox, matching or not.
     pub total: u32,
     /// The stages to filter by.
-    pub stages: Vec<Choice>,
+    pub stages: Vec<FilterChoice>,
     /// The areas to filter by (the policy's 所属地区).
-    pub jurisdictions: Vec<Choice>,
+    pub jurisdictions: Vec<FilterChoice>,
 }
 
 /// The verdict of a version, judged and recorded when missing.
@@ -364,14 +364,14 @@ pub fn inbox(
             r.deadline.as_ref().map(|d| d.deadline),
         )
     });
-    let mut stages: Vec<Choice> = STATUSES
+    let mut stages: Vec<FilterChoice> = STATUSES
         .iter()
-        .map(|s| Choice {
+        .map(|s| FilterChoice {
             key: s.as_str().into(),
             label: stage_label(*s).into(),
         })
         .collect();
-    stages.push(Choice {
+    stages.push(FilterChoice {
         key: STAGE_INVALID.into(),
         label: "校验失败".into(),
     });
@@ -382,7 +382,7 @@ pub fn inbox(
         jurisdictions: policy
             .jurisdictions
             .iter()
-            .map(|(key, e)| Choice {
+            .map(|(key, e)| FilterChoice {
                 key: key.clone(),
                 label: e.label.clone(),
             })

@@ -42,6 +42,22 @@ macro_rules! app_commands {
             calendar: [
             calendar_years,
             import_calendar
+            ],
+            review: [
+            inbox,
+            receive_packages,
+            choose_packages,
+            open_received,
+            set_received_date,
+            review_deadline,
+            sign_review,
+            choose_package_save_path,
+            trusted_certificates,
+            trust_certificate_file,
+            trust_package_signer,
+            untrust_certificate,
+            import_review_result,
+            review_results
             ]
         )
     };

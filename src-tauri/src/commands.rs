@@ -340,8 +340,18 @@ pub async fn print_pdf(
     request: PdfRequest,
     file_name: String,
 ) -> IpcResult<ExportDone> {
-    use tauri::Manager;
     let (bytes, _) = state.pdf(document, request)?;
+    open_for_printing(&app, &bytes, &file_name)
+}
+
+/// Writes PDF `bytes` to the print folder as `file_name` and opens them in
+/// the system's PDF reader (see [`print_pdf`]); 打印审核单 prints this way too.
+pub fn open_for_printing(
+    app: &tauri::AppHandle,
+    bytes: &[u8],
+    file_name: &str,
+) -> IpcResult<ExportDone> {
+    use tauri::Manager;
     let test_dir = std::env::var_os("GCFORMS_PRINT_DIR").map(std::path::PathBuf::from);
     let dir = match &test_dir {
         Some(dir) => dir.clone(),
@@ -354,13 +364,13 @@ pub async fn print_pdf(
     let io = |e: std::io::Error| IpcError::new(ErrorCode::Io, format!("无法写入打印文件：{e}"));
     std::fs::create_dir_all(&dir).map_err(io)?;
     remove_old_prints(&dir);
-    let name = std::path::Path::new(&file_name)
+    let name = std::path::Path::new(file_name)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| n.to_lowercase().ends_with(".pdf"))
         .unwrap_or_else(|| "打印.pdf".into());
     let path = dir.join(name);
-    std::fs::write(&path, &bytes).map_err(io)?;
+    std::fs::write(&path, bytes).map_err(io)?;
     if test_dir.is_none() {
         open::that_detached(&path).map_err(|e| {
             IpcError::new(

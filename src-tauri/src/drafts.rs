@@ -52,7 +52,8 @@ impl Drafts {
         Ok((drafts, notice.map(|n| n.to_string())))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> IpcResult<T> {
+    /// Runs `f` on the store, its errors mapped to the IPC shape.
+    pub fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> IpcResult<T> {
         let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         f(&store).map_err(storage)
     }
@@ -155,6 +156,8 @@ fn storage(e: StoreError) -> IpcError {
         | StoreError::VersionNotFound { .. } => ErrorCode::NotFound,
         StoreError::InvalidId(_) | StoreError::MissingId => ErrorCode::InvalidId,
         StoreError::Input(_) => ErrorCode::InvalidDocument,
+        StoreError::NotAPackage(_) => ErrorCode::InvalidFile,
+        StoreError::PackageNotFound(_) => ErrorCode::NotFound,
         _ => ErrorCode::Storage,
     };
     IpcError::new(code, e.to_string())

@@ -40,6 +40,8 @@ pub enum ErrorCode {
     /// A file chosen by the user that is not what it must be (e.g. a holiday
     /// calendar year with a wrong date); nothing was changed.
     InvalidFile,
+    /// A review decision the core refuses (SPEC §5.1 codes): nothing signed.
+    ReviewRefused,
 }
 
 /// The one error shape of every command: a stable code and a Chinese message
@@ -271,6 +273,13 @@ pub struct SaveResult {
 /// calls `close_ready`.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct FlushRequest;
+
+/// Files dropped on the window (导入提交包 by drag and drop).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct FilesDropped {
+    /// The dropped files' paths.
+    pub paths: Vec<String>,
+}
 
 /// How to render a PDF.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, Type)]

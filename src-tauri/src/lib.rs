@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod commands;
 pub mod drafts;
 pub mod ipc;
+pub mod review;
 pub mod signing;
 
 use std::path::Path;
@@ -28,7 +29,7 @@ use tauri::Manager;
 use tauri_specta::Event as _;
 
 use drafts::Drafts;
-use ipc::{ErrorCode, FlushRequest, IpcError, IpcResult, PdfRequest};
+use ipc::{ErrorCode, FilesDropped, FlushRequest, IpcError, IpcResult, PdfRequest};
 
 include!("command_list.rs");
 
@@ -119,7 +120,7 @@ macro_rules! register_commands {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(app_commands!(register_commands))
-        .events(tauri_specta::collect_events![FlushRequest])
+        .events(tauri_specta::collect_events![FlushRequest, FilesDropped])
 }
 
 /// Writes the TypeScript bindings to `path`.
@@ -198,6 +199,11 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
+            // 导入提交包 by dropping files on the window: the UI imports them.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let paths = paths.iter().map(|p| p.display().to_string()).collect();
+                let _ = FilesDropped { paths }.emit(window);
+            }
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 if window.state::<AppState>().closing.load(Ordering::SeqCst) {
                     return;

@@ -178,6 +178,8 @@ pub async fn choose_open_path(app: tauri::AppHandle, kind: String) -> IpcResult<
     let dialog = match kind.as_str() {
         "p12" => dialog.add_filter("单位证书 (PKCS#12)", &["p12", "pfx"]),
         "calendar" => dialog.add_filter("放假安排 (JSON)", &["json"]),
+        "cert" => dialog.add_filter("单位证书 (PEM/DER)", &["pem", "crt", "cer", "der"]),
+        "package" => dialog.add_filter("提交包", &["json"]),
         _ => dialog.add_filter("提交包或签名 PDF", &["json", "pdf"]),
     };
     Ok(dialog

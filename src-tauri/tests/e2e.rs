@@ -13,6 +13,10 @@
 //!   typing, it has saved what was typed.
 //! - `settings_import_a_calendar_year`: 设置 · 节假日安排 lists the built-in
 //!   years, refuses an invalid year file naming the date, imports a valid one.
+//! - `reviewer_approves_through_three_levels`: the reviewer's workspace
+//!   (issue #14) from import to 打印审核单, with three reviewer keys.
+//! - `inbox_figures`: importing 100 packages, opening an inbox of 500 and
+//!   the app's memory with them.
 //! - `figures`: start time, memory and the IPC round trip of validating a
 //!   300-host draft, for `GCFORMS_FIGURES_APP` (default: this app).
 
@@ -60,6 +64,8 @@ impl Driver {
             .env("GCFORMS_PRINT_DIR", data_home.join("print"))
             // 验证 opens this file instead of asking with an open dialog.
             .env("GCFORMS_OPEN_FILE", data_home.join("to-verify"))
+            // 导入提交包 imports every file of this folder instead of asking.
+            .env("GCFORMS_OPEN_FILES", data_home.join("incoming"))
             // The common font subsets are cut afresh, as on a new machine.
             .env("XDG_CACHE_HOME", data_home.join("cache"))
             // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
@@ -1115,5 +1121,577 @@ async fn settings_import_a_calendar_year() -> Res<()> {
         "the CLI's calendar sees the import"
     );
     c.close().await?;
+    Ok(())
+}
+
+/// The `gcforms` command line built beside this test (`scripts/e2e` builds
+/// it), run with `GCFORMS_PASSPHRASE`; fails the test when it fails.
+fn gcforms_cli(dir: &Path, args: &[&str]) -> Res<String> {
+    let exe = std::env::current_exe()?;
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("gcforms"))
+        .filter(|p| p.exists())
+        .ok_or("the gcforms binary is not built: cargo build -p gcforms (scripts/e2e does)")?;
+    let out = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env("GCFORMS_PASSPHRASE", "e2e-reviewer-pass")
+        .env("XDG_DATA_HOME", dir.join("cli-data"))
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "gcforms {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The example application routed as asked and its pledge, packed by the
+/// CLI with the clerk's key into `dir/<name>.gcpkg.json`.
+fn pack_with_cli(
+    dir: &Path,
+    name: &str,
+    jurisdiction: &str,
+    supervisor: Option<&str>,
+    system: &str,
+) -> Res<PathBuf> {
+    let mut application: Value =
+        serde_json::from_slice(&std::fs::read(repo().join("examples/application.json"))?)?;
+    let applicant = &mut application["applicant"];
+    applicant["jurisdiction"] = json!(jurisdiction);
+    applicant["system_name"] = json!(system);
+    match supervisor {
+        Some(s) => applicant["supervisor_unit"] = json!(s),
+        None => {
+            applicant
+                .as_object_mut()
+                .map(|a| a.shift_remove("supervisor_unit"));
+        }
+    }
+    // Each package's documents are drafts of their own.
+    let n: u32 = name.bytes().map(u32::from).sum();
+    let application_id = format!("6f1c2b7e-3d4a-4e5f-9a8b-{n:012}");
+    application["id"] = json!(application_id);
+    let mut pledge: Value = serde_json::from_slice(&std::fs::read(
+        repo().join("examples/security_pledge.json"),
+    )?)?;
+    pledge["id"] = json!(format!("0b9e8d7c-6a5b-4c3d-8e2f-{n:012}"));
+    pledge["application_id"] = json!(application_id);
+    let (a, p) = (
+        dir.join(format!("{name}-app.json")),
+        dir.join(format!("{name}-pledge.json")),
+    );
+    std::fs::write(&a, serde_json::to_vec_pretty(&application)?)?;
+    std::fs::write(&p, serde_json::to_vec_pretty(&pledge)?)?;
+    let out = dir.join(format!("{name}.gcpkg.json"));
+    gcforms_cli(
+        dir,
+        &[
+            "pack",
+            &a.display().to_string(),
+            &p.display().to_string(),
+            "--key",
+            "clerk.p12",
+            "-o",
+            &out.display().to_string(),
+        ],
+    )?;
+    Ok(out)
+}
+
+/// The text of the inbox row whose text holds `needle`.
+async fn inbox_row(c: &Client, needle: &str) -> Res<String> {
+    let js = format!(
+        "return [...document.querySelectorAll('#inbox-table tbody tr')].map(r => r.innerText).find(t => t.includes({})) ?? ''",
+        json!(needle)
+    );
+    Ok(c.execute(&js, vec![])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+/// Clicks the action button of the inbox row whose text holds `needle`.
+async fn open_row(c: &Client, needle: &str) -> Res<()> {
+    let js = format!(
+        "const r = [...document.querySelectorAll('#inbox-table tbody tr')].find(r => r.innerText.includes({})); if (!r) return false; r.querySelector('td.actions button').click(); return true",
+        json!(needle)
+    );
+    assert_eq!(c.execute(&js, vec![]).await?, json!(true), "row {needle}");
+    Ok(())
+}
+
+/// One decision in the panel, signed with `key` chosen at signing time.
+async fn decide(
+    c: &Client,
+    open_file: &Path,
+    key: &Path,
+    unit: &str,
+    reviewer: &str,
+    opinion: &str,
+) -> Res<()> {
+    until(
+        c,
+        "the decision panel",
+        "return document.getElementById('decision-panel') !== null",
+    )
+    .await?;
+    // The profile is empty here: the reviewer types 审核单位 and 审核人.
+    for (css, text) in [
+        ("#d-unit", unit),
+        ("#d-reviewer", reviewer),
+        ("#d-opinion", opinion),
+    ] {
+        let el = c.find(Locator::Css(css)).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+    }
+    std::fs::copy(key, open_file)?;
+    click_css(c, "#choose-key").await?;
+    until(
+        c,
+        "the key file",
+        "return document.querySelector('.key-file') !== null",
+    )
+    .await?;
+    type_css(c, "#d-pass", "e2e-reviewer-pass").await?;
+    click_css(c, "#sign-review").await?;
+    Ok(())
+}
+
+/// 审核工作台, issue #14: three packages made by the CLI are imported at
+/// once; the county unit's with a supervisor shows 待主管部门初审 with the
+/// CLI's 办理期限; the supervisor, the county and the city approve it in
+/// turn, each with a reviewer key made by the CLI and chosen at signing;
+/// the row ends 已同意 with 开通期限; 打印审核单 gives a PDF holding the three
+/// opinions; a tampered package shows 校验失败 and offers no decision; a
+/// package whose 收到日期 is corrected to weeks ago is overdue in red.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn reviewer_approves_through_three_levels() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let work = data.path().join("work");
+    std::fs::create_dir_all(&work)?;
+    let keys: Vec<(&str, &str, &str)> = vec![
+        ("clerk.p12", "韶关市不动产登记中心", ""),
+        ("supervisor.p12", "韶关市自然资源局", "王建国"),
+        ("county.p12", "韶关市浈江区政务服务数据管理局", "陈晓燕"),
+        ("city.p12", "韶关市政务服务数据管理局", "刘志强"),
+    ];
+    // What `key new` printed for each key: its fingerprint among it.
+    let mut issued = Vec::new();
+    for (file, unit, _) in &keys {
+        issued.push(gcforms_cli(
+            &work,
+            &["key", "new", "--unit", unit, "-o", file],
+        )?);
+    }
+    let main = pack_with_cli(
+        &work,
+        "main",
+        "zhenjiang",
+        Some("韶关市自然资源局"),
+        "不动产统一登记信息平台",
+    )?;
+    let other = pack_with_cli(&work, "other", "zhenjiang", None, "被改动的平台")?;
+    let late = pack_with_cli(&work, "late", "city", None, "逾期的平台")?;
+    let incoming = data.path().join("incoming");
+    std::fs::create_dir_all(&incoming)?;
+    std::fs::copy(&main, incoming.join("main.gcpkg.json"))?;
+    std::fs::copy(&late, incoming.join("late.gcpkg.json"))?;
+    // One figure changed after signing.
+    let mut tampered: Value = serde_json::from_slice(&std::fs::read(&other)?)?;
+    tampered["documents"][0]["data"]["hosts"][0]["vcpu"] = json!(64);
+    std::fs::write(
+        incoming.join("other.gcpkg.json"),
+        serde_json::to_vec_pretty(&tampered)?,
+    )?;
+    let today = chrono::Local::now().date_naive();
+    let expected: Value = serde_json::from_str(&gcforms_cli(
+        &work,
+        &["deadline", &today.to_string(), "--format", "json"],
+    )?)?;
+    let expected_deadline = expected["deadline"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let exports = data.path().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    let print = data.path().join("print");
+
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "#open-inbox").await?;
+    click_css(&c, "#import-packages").await?;
+    until(
+        &c,
+        "three rows",
+        "return document.querySelectorAll('#inbox-table tbody tr').length === 3",
+    )
+    .await?;
+
+    let row = inbox_row(&c, "不动产统一登记信息平台").await?;
+    assert!(row.contains("待主管部门初审"), "{row}");
+    assert!(
+        row.contains(&expected_deadline),
+        "办理期限 {expected_deadline}: {row}"
+    );
+    assert!(row.contains("剩余 5 个工作日"), "{row}");
+    let row = inbox_row(&c, "被改动的平台").await?;
+    assert!(row.contains("校验失败"), "{row}");
+
+    // 收到日期 corrected to four weeks ago: overdue, in red.
+    let weeks_ago = today - chrono::Duration::days(28);
+    c.execute(
+        "const r = [...document.querySelectorAll('#inbox-table tbody tr')].find(r => r.innerText.includes('逾期的平台')); r.querySelector('td.received button').click(); return true",
+        vec![],
+    )
+    .await?;
+    until(
+        &c,
+        "the date input",
+        "return document.querySelector('td.received input') !== null",
+    )
+    .await?;
+    let js = format!(
+        "const i = document.querySelector('td.received input'); i.value = '{weeks_ago}'; i.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
+    );
+    c.execute(&js, vec![]).await?;
+    until(
+        &c,
+        "the overdue row",
+        "return document.querySelector('#inbox-table tr.overdue') !== null",
+    )
+    .await?;
+    let row = inbox_row(&c, "逾期的平台").await?;
+    assert!(
+        row.contains("已超期") && row.contains(&weeks_ago.to_string()),
+        "{row}"
+    );
+    let color = c
+        .execute(
+            "return getComputedStyle(document.querySelector('#inbox-table tr.overdue td.left span')).color",
+            vec![],
+        )
+        .await?;
+    assert_eq!(color, json!("rgb(179, 38, 30)"), "overdue is red (--error)");
+    // Sorted by deadline: the overdue package first.
+    let first = c
+        .execute(
+            "return document.querySelector('#inbox-table tbody tr').innerText",
+            vec![],
+        )
+        .await?;
+    assert!(
+        first.as_str().unwrap_or("").contains("逾期的平台"),
+        "{first}"
+    );
+
+    // The tampered package: 校验失败 and no decision.
+    open_row(&c, "被改动的平台").await?;
+    until(
+        &c,
+        "the verdict",
+        "return document.getElementById('package-verdict') !== null",
+    )
+    .await?;
+    let verdict = c
+        .find(Locator::Css("#package-verdict"))
+        .await?
+        .text()
+        .await?;
+    assert!(verdict.starts_with("校验失败"), "{verdict}");
+    let no = c.find(Locator::Css("#no-decision")).await?.text().await?;
+    assert!(no.contains("不能审核"), "{no}");
+    assert!(c
+        .find_all(Locator::Css("#decision-panel"))
+        .await?
+        .is_empty());
+    click_css(&c, ".package-view .editor-bar button").await?;
+
+    // Three levels, three keys.
+    let open_file = data.path().join("to-verify");
+    open_row(&c, "不动产统一登记信息平台").await?;
+    let levels = [
+        (
+            "supervisor",
+            "待县级初审",
+            "主管部门意见：同意上报，资源配置合理。",
+        ),
+        (
+            "county",
+            "待市级审批",
+            "县级初审意见：经初审，同意转报市级。",
+        ),
+        ("city", "已同意", "市级审批意见：同意开通，请按期交付。"),
+    ];
+    for (i, (level, next, opinion)) in levels.iter().enumerate() {
+        until(
+            &c,
+            "the decision panel",
+            "return document.getElementById('decision-panel') !== null",
+        )
+        .await?;
+        let preset = c
+            .execute(
+                "return [...document.querySelectorAll('#decision-panel input[name=level]')].map(i => i.value + ':' + i.checked + ':' + i.disabled).join(' ')",
+                vec![],
+            )
+            .await?;
+        let preset = preset.as_str().unwrap_or("").to_string();
+        for other in ["supervisor", "county", "city"] {
+            let want = if other == *level {
+                "true:false"
+            } else {
+                "false:true"
+            };
+            assert!(
+                preset.contains(&format!("{other}:{want}")),
+                "{level}: {preset}"
+            );
+        }
+        let (file, unit, reviewer) = keys[i + 1];
+        if i == 1 {
+            // The county's page with its decision panel, once the toast of
+            // the supervisor's export is gone and the PDF is drawn.
+            until(
+                &c,
+                "the toast to go",
+                "return document.querySelector('.toast') === null",
+            )
+            .await?;
+            c.execute(
+                "document.getElementById('decision-panel').scrollIntoView({block: 'start'})",
+                vec![],
+            )
+            .await?;
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            screenshot(&c, "review-package.png").await?;
+        }
+        decide(&c, &open_file, &work.join(file), unit, reviewer, opinion).await?;
+        let script = format!(
+            "return document.getElementById('package-stage')?.textContent === {}",
+            json!(next)
+        );
+        until(&c, next, &script).await?;
+    }
+    until(
+        &c,
+        "开通期限",
+        "return document.getElementById('provisioning') !== null",
+    )
+    .await?;
+    let final_package = wait_for_file(&exports, "-3.gcpkg.json").await?;
+    let bytes = std::fs::read(&final_package)?;
+    let v = gcforms::package::verify_file_bytes(
+        &bytes,
+        gcforms::policy::Policy::default_shaoguan(),
+        &gcforms::calendar::Calendar::builtin(),
+        None,
+    )?;
+    assert!(v.valid, "{:?}", v.checks);
+    assert_eq!(v.reviews.len(), 3);
+    assert_eq!(v.status, Some(gcforms::package::ReviewStatus::Approved));
+    // Each level signed with its own key, as `key new` printed them.
+    for (review, printed) in v.reviews.iter().zip(&issued[1..]) {
+        let fingerprint = review.fingerprint.as_deref().unwrap_or("none");
+        assert!(printed.contains(fingerprint), "{fingerprint} in {printed}");
+    }
+
+    click_css(&c, ".package-view .editor-bar button").await?;
+    until(&c, "the approved row", "return [...document.querySelectorAll('#inbox-table tbody tr')].some(r => r.innerText.includes('已同意'))").await?;
+    let row = inbox_row(&c, "不动产统一登记信息平台").await?;
+    assert!(row.contains("已同意") && row.contains("开通期限"), "{row}");
+    assert_eq!(
+        c.execute(
+            "return document.querySelectorAll('#inbox-table tbody tr').length",
+            vec![]
+        )
+        .await?,
+        json!(3),
+        "the new versions replace the old in the list"
+    );
+    until(
+        &c,
+        "the toast to go",
+        "return document.querySelector('.toast') === null",
+    )
+    .await?;
+    screenshot(&c, "inbox.png").await?;
+
+    open_row(&c, "不动产统一登记信息平台").await?;
+    until(
+        &c,
+        "the approved package",
+        "return document.getElementById('provisioning') !== null",
+    )
+    .await?;
+    // 打印审核单: every copy, the three opinions printed.
+    click_css(&c, "#print-review").await?;
+    let printed = wait_for_file(&print, ".pdf").await?;
+    let text = pdf_text(&printed)?;
+    for (_, _, opinion) in levels {
+        let compact: String = opinion.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&compact), "{opinion} printed");
+    }
+    let png = repo().join("docs/screenshots/review-print");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&printed)
+        .arg(&png)
+        .status()?;
+    assert!(status.success(), "pdftoppm");
+
+    c.close().await?;
+    drop(driver);
+    Ok(())
+}
+
+/// `n` distinct valid packages: the example application and its pledge
+/// packed once with a fresh key, then re-signed under new `package_id`s
+/// (the PDFs' signatures do not cover the id).
+fn many_packages(n: usize) -> Res<Vec<Vec<u8>>> {
+    use base64::Engine;
+    let read = |name: &str| -> Res<Value> {
+        Ok(serde_json::from_slice(&std::fs::read(
+            repo().join(format!("examples/{name}.json")),
+        )?)?)
+    };
+    let time = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00")?;
+    let key = gcforms::sign::UnitKey::generate("韶关市不动产登记中心", time.to_utc())?;
+    let options = gcforms::package::PackOptions {
+        package_id: uuid::Uuid::new_v4(),
+        time,
+        signer_name: None,
+    };
+    let package = gcforms::package::pack(
+        vec![read("application")?, read("security_pledge")?],
+        gcforms::policy::Policy::default_shaoguan(),
+        &key,
+        &gcforms::package::PaperRenderer,
+        &options,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    let base = serde_json::to_value(&package)?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    (0..n)
+        .map(|i| {
+            let mut p = base.clone();
+            p["package_id"] = json!(format!("00000000-0000-4000-8000-{i:012}"));
+            let signed = gcforms::package::signed_bytes(&p)?;
+            p["signature"]["value"] = json!(b64.encode(key.sign_es256(&signed)));
+            Ok(serde_json::to_vec_pretty(&p)?)
+        })
+        .collect()
+}
+
+/// Milliseconds from clicking 审核工作台 (coming from Home) to the inbox
+/// painted with `rows` rows: measured in the page, from the click to the
+/// second animation frame after the rows exist.
+async fn time_to_painted_inbox(c: &Client, rows: usize) -> Res<f64> {
+    click_css(c, ".app-bar .brand").await?;
+    until(c, "home", "return document.querySelector('.home') !== null").await?;
+    let script = format!(
+        r#"const done = arguments[0];
+           const t = performance.now();
+           document.getElementById('open-inbox').click();
+           const poll = () => {{
+             if (document.querySelectorAll('#inbox-table tbody tr').length === {rows}) {{
+               requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t)));
+             }} else if (performance.now() - t > 60000) {{ done(-1); }} else {{ setTimeout(poll, 5); }}
+           }};
+           poll();"#
+    );
+    let ms = c
+        .execute_async(&script, vec![])
+        .await?
+        .as_f64()
+        .unwrap_or(-1.0);
+    assert!(ms >= 0.0, "the inbox of {rows} did not appear");
+    Ok(ms)
+}
+
+/// Figures of issue #14, one JSON line: importing 100 packages through
+/// 导入提交包 (from the click to the 500 rows listed), the time from a click
+/// on 审核工作台 to a painted inbox of 500, and the app's memory with them.
+/// 400 packages are put in the store before the app starts, each with the
+/// verdict the core gives them (they are copies of one verified package).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e --figures"]
+async fn inbox_figures() -> Res<()> {
+    let app = app_binary();
+    let data = tempfile::tempdir()?;
+    let packages = many_packages(500)?;
+    let store_dir = data.path().join("gcforms");
+    std::fs::create_dir_all(&store_dir)?;
+    {
+        let (store, _) = gcforms::store::Store::open(store_dir.join("drafts.db"))?;
+        let policy = gcforms::policy::Policy::default_shaoguan();
+        let calendar = gcforms::calendar::Calendar::builtin();
+        let verdict = gcforms::inbox::judge(&packages[0], policy, &calendar);
+        assert!(verdict.valid, "{}", verdict.problem);
+        let today = chrono::Local::now().date_naive();
+        for p in &packages[..400] {
+            let got = store.receive_package(p, "p.gcpkg.json", today)?;
+            store.record_verdict(&got.package.sha256, &verdict)?;
+        }
+    }
+    let incoming = data.path().join("incoming");
+    std::fs::create_dir_all(&incoming)?;
+    for (i, p) in packages[400..].iter().enumerate() {
+        std::fs::write(incoming.join(format!("p{i:03}.gcpkg.json")), p)?;
+    }
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app).await?;
+    ready(&c).await?;
+    click_css(&c, "#open-inbox").await?;
+    until(
+        &c,
+        "400 rows",
+        "return document.querySelectorAll('#inbox-table tbody tr').length === 400",
+    )
+    .await?;
+    let import_ms = c
+        .execute_async(
+            r#"const done = arguments[0];
+               const t = performance.now();
+               document.getElementById('import-packages').click();
+               const poll = () => {
+                 if (document.querySelectorAll('#inbox-table tbody tr').length === 500) {
+                   requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t)));
+                 } else if (performance.now() - t > 600000) { done(-1); } else { setTimeout(poll, 20); }
+               };
+               poll();"#,
+            vec![],
+        )
+        .await?;
+    let mut opens = Vec::new();
+    for _ in 0..5 {
+        opens.push(time_to_painted_inbox(&c, 500).await?);
+    }
+    opens.sort_by(f64::total_cmp);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (rss, pss, procs) = app_pid(&app).map(memory_of_tree).unwrap_or_default();
+    println!(
+        "INBOX_FIGURES {}",
+        json!({
+            "app": app.display().to_string(),
+            "import_100_packages_ms": import_ms,
+            "open_inbox_of_500_ms": { "median": opens[2], "min": opens[0], "max": opens[4] },
+            "processes": procs,
+            "rss_mb": rss / 1024,
+            "pss_mb": pss / 1024,
+            "package_bytes": packages[0].len(),
+        })
+    );
+    c.close().await?;
+    drop(driver);
     Ok(())
 }

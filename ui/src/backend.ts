@@ -27,6 +27,16 @@ import type {
   VersionInfo,
   YearInfo,
   ImportedYear,
+  Inbox,
+  InboxQuery,
+  PackageView,
+  ReceiveLine,
+  DeadlineInfo,
+  DecisionInput,
+  KeyChoice,
+  SignedReview,
+  TrustedCertificate,
+  ReviewResult,
 } from "./bindings/commands";
 
 export type * from "./bindings/commands";
@@ -92,10 +102,28 @@ export interface Backend {
   importUnitKey(path: string, passphrase: string): Promise<CertificateInfo>;
   exportPackage(ids: string[], passphrase: string, path: string): Promise<ExportDone>;
   verifyFile(path: string): Promise<VerifyResult>;
-  chooseOpenPath(kind: "p12" | "verify" | "calendar"): Promise<string | null>;
+  chooseOpenPath(kind: "p12" | "verify" | "calendar" | "cert" | "package"): Promise<string | null>;
   /** 设置 · 节假日安排: the years the working-day calendar knows, and an import. */
   calendarYears(): Promise<YearInfo[]>;
   importCalendar(path: string): Promise<ImportedYear>;
+  /** 审核工作台 (issue #14): the inbox, one package, the decision, trust. */
+  inbox(query: InboxQuery): Promise<Inbox>;
+  choosePackages(): Promise<string[]>;
+  receivePackages(paths: string[]): Promise<ReceiveLine[]>;
+  openReceived(sha256: string): Promise<PackageView>;
+  setReceivedDate(sha256: string, received: string): Promise<void>;
+  reviewDeadline(received: string): Promise<DeadlineInfo>;
+  signReview(sha256: string, decision: DecisionInput, key: KeyChoice, path: string): Promise<SignedReview>;
+  choosePackageSavePath(defaultName: string): Promise<string | null>;
+  trustedCertificates(): Promise<TrustedCertificate[]>;
+  trustCertificateFile(path: string): Promise<number>;
+  trustPackageSigner(sha256: string, review: number | null): Promise<number>;
+  untrustCertificate(fingerprint: string): Promise<boolean>;
+  /** 导入审核结果 (the clerk) and the results on the drafts. */
+  importReviewResult(path: string): Promise<ReviewResult>;
+  reviewResults(): Promise<ReviewResult[]>;
+  /** Runs `f` with the paths of files dropped on the window. */
+  onFilesDropped(f: (paths: string[]) => void): Promise<void>;
 }
 
 export const tauriBackend: Backend = {
@@ -134,6 +162,23 @@ export const tauriBackend: Backend = {
   chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
   calendarYears: () => commands.calendarYears(),
   importCalendar: (path) => unwrap(commands.importCalendar(path)),
+  inbox: (q) => unwrap(commands.inbox(q)),
+  choosePackages: () => unwrap(commands.choosePackages()),
+  receivePackages: (paths) => unwrap(commands.receivePackages(paths)),
+  openReceived: (sha) => unwrap(commands.openReceived(sha)),
+  setReceivedDate: (sha, d) => unwrap(commands.setReceivedDate(sha, d)).then(() => undefined),
+  reviewDeadline: (d) => unwrap(commands.reviewDeadline(d)),
+  signReview: (sha, decision, key, path) => unwrap(commands.signReview(sha, decision, key, path)),
+  choosePackageSavePath: (name) => unwrap(commands.choosePackageSavePath(name)),
+  trustedCertificates: () => unwrap(commands.trustedCertificates()),
+  trustCertificateFile: (path) => unwrap(commands.trustCertificateFile(path)),
+  trustPackageSigner: (sha, review) => unwrap(commands.trustPackageSigner(sha, review)),
+  untrustCertificate: (f) => unwrap(commands.untrustCertificate(f)),
+  importReviewResult: (path) => unwrap(commands.importReviewResult(path)),
+  reviewResults: () => unwrap(commands.reviewResults()),
+  async onFilesDropped(f) {
+    await events.filesDropped.listen((e) => f(e.payload.paths));
+  },
 };
 
 /** True inside the Tauri window. */

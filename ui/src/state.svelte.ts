@@ -4,7 +4,12 @@
 import { tauriBackend, type AppInfo, type Backend, type Catalogs, type FormKind, type FormLabels } from "./backend";
 import { pattern } from "./lib/paths";
 
-export type Route = { view: "home" } | { view: "editor"; id: string } | { view: "signing" };
+export type Route =
+  | { view: "home" }
+  | { view: "editor"; id: string }
+  | { view: "signing" }
+  | { view: "inbox" }
+  | { view: "package"; sha256: string };
 
 class AppState {
   backend: Backend = tauriBackend;
