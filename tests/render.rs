@@ -76,7 +76,7 @@ fn render_ok(dir: &Path, name: &str, doc: &Value, extra: &[&str]) -> PathBuf {
 
 /// The text of a PDF (or of one page) in drawing order, white space removed,
 /// so values wrapped over several lines still read as one string.
-fn text_of(pdf: &Path, page: Option<usize>) -> String {
+pub(crate) fn text_of(pdf: &Path, page: Option<usize>) -> String {
     let mut args = vec!["-raw".to_string(), "-enc".into(), "UTF-8".into()];
     if let Some(p) = page {
         args.extend(["-f".into(), p.to_string(), "-l".into(), p.to_string()]);
@@ -86,11 +86,11 @@ fn text_of(pdf: &Path, page: Option<usize>) -> String {
     squeeze(&tool("pdftotext", &args))
 }
 
-fn squeeze(s: &str) -> String {
+pub(crate) fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn pages(pdf: &Path) -> usize {
+pub(crate) fn pages(pdf: &Path) -> usize {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     info.lines()
         .find_map(|l| l.strip_prefix("Pages:"))

@@ -45,7 +45,7 @@ enum Command {
     },
     /// 生成纸质表格 PDF；有错误的文档须加 --draft（退出码：0 成功，1 有错误，2 无法读取或写入）
     Render {
-        /// 要打印的 JSON 文档
+        /// 要打印的 JSON 文档，或提交包（.gcpkg.json：打印其全部文档，审核意见栏按审核记录填写）
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// 输出的 PDF 文件
@@ -54,9 +54,11 @@ enum Command {
         /// 在一个文件中打印 N 份，每份页脚注明持有方
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=gcforms::render::MAX_COPIES as i64))]
         copies: Option<u32>,
-        /// 打印草稿：每页加“草稿”水印，有错误也打印
+        /// 打印草稿：每页加“草稿”水印，有错误也打印（不适用于提交包）
         #[arg(long)]
         draft: bool,
+        #[command(flatten)]
+        data_dir: calendar::DataDirArg,
     },
     /// 输出文档与提交包的 JSON Schema
     Schema,
@@ -235,7 +237,8 @@ pub fn run() -> ExitCode {
             output,
             copies,
             draft,
-        } => render::run(&file, &output, copies, draft, &policy),
+            data_dir,
+        } => render::run(&file, &output, copies, draft, &data_dir, &policy),
         Command::Drafts { command } => drafts::run(command, &policy),
         Command::New { form, from, output } => new::run(form, from.as_deref(), output.as_deref()),
         Command::Schema => {

@@ -14,6 +14,7 @@ pub mod append;
 pub mod check;
 pub mod pack;
 pub mod paper;
+pub mod print;
 pub mod review;
 pub mod signed;
 pub mod verify;
@@ -25,6 +26,7 @@ pub use append::{
 pub use check::{Check, CheckCode, Signer, VerificationKind};
 pub use pack::{check_submission, pack, PackError, PackOptions, RenderPdf};
 pub use paper::PaperRenderer;
+pub use print::{is_package, render_package, render_package_value, Copies, PrintError};
 pub use review::{
     Review, ReviewDecision, ReviewLevel, ReviewStatus, ReviewSummary, Route, MAX_NAME_CHARS,
     MAX_OPINION_CHARS,

@@ -121,11 +121,29 @@ pub fn render(
     policy: &Policy,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
+    with_system_fonts(|fonts| render_with(fonts, doc, policy, options))
+}
+
+/// Renders several documents into one PDF, one after the other, each with
+/// its own options (copies, review boxes) and its own page numbers — a
+/// package's documents printed together. Fonts as [`render`].
+pub fn render_all(
+    docs: &[(&Document, RenderOptions)],
+    policy: &Policy,
+) -> Result<Vec<u8>, RenderError> {
+    with_system_fonts(|fonts| render_all_with(fonts, docs, policy))
+}
+
+/// Runs `render` with the common subsets, or again with the full faces when
+/// a character is beyond them (and teaches the subsets that character).
+fn with_system_fonts(
+    render: impl Fn(&Fonts) -> Result<Vec<u8>, RenderError>,
+) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::shared()?;
-    match render_with(fonts, doc, policy, options) {
+    match render(fonts) {
         Err(RenderError::MissingGlyphs(missing)) if fonts.coverage() == Coverage::Common => {
             let full = Fonts::shared_full()?;
-            let rendered = render_with(full, doc, policy, options);
+            let rendered = render(full);
             let chars: Vec<char> = missing.iter().map(|m| m.ch).collect();
             fonts.learn(full, &chars);
             rendered
@@ -158,6 +176,69 @@ pub fn render_with(
     policy: &Policy,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
+    let ink = Ink::new(fonts)?;
+    let sheets = sheets(&ink, doc, policy, options)?;
+    finish(&ink, sheets, options.draft, &info_of(doc, options))
+}
+
+/// Renders several documents into one PDF with the given fonts (see
+/// [`render_all`]). The file's title and dates are the first document's.
+pub fn render_all_with(
+    fonts: &Fonts,
+    docs: &[(&Document, RenderOptions)],
+    policy: &Policy,
+) -> Result<Vec<u8>, RenderError> {
+    let Some((first, first_options)) = docs.first() else {
+        return Err(RenderError::InvalidOptions("没有要打印的文档".into()));
+    };
+    let ink = Ink::new(fonts)?;
+    let mut all = Vec::new();
+    let mut identity = Vec::new();
+    for (doc, options) in docs {
+        all.extend(sheets(&ink, doc, policy, options)?);
+        identity.extend(fingerprint_of(doc, options));
+    }
+    let draft = docs.iter().any(|(_, o)| o.draft);
+    let mut info = info_of(first, first_options);
+    info.file_id = fnv128(&identity);
+    finish(&ink, all, draft, &info)
+}
+
+/// The PDF of `sheets`, unless a character was missing from the fonts.
+fn finish(
+    ink: &Ink,
+    sheets: Vec<Vec<Op>>,
+    draft: bool,
+    info: &pdf::Info,
+) -> Result<Vec<u8>, RenderError> {
+    let missing = ink.take_missing();
+    if !missing.is_empty() {
+        return Err(RenderError::MissingGlyphs(missing));
+    }
+    pdf::write(ink, sheets, draft, info)
+}
+
+/// The document information of one document's PDF.
+fn info_of(doc: &Document, options: &RenderOptions) -> pdf::Info<'static> {
+    let form = doc.form();
+    let (created, modified) = dates(doc);
+    pdf::Info {
+        title: form.title(),
+        subject: form.short_name(),
+        created,
+        modified,
+        file_id: fingerprint_of(doc, options),
+    }
+}
+
+/// The A4 sheets of one document: its pages, watermark and footers, every
+/// copy.
+fn sheets(
+    ink: &Ink,
+    doc: &Document,
+    policy: &Policy,
+    options: &RenderOptions,
+) -> Result<Vec<Vec<Op>>, RenderError> {
     if let Some(n) = options.copies {
         if n == 0 || n > MAX_COPIES {
             return Err(RenderError::InvalidOptions(format!(
@@ -165,18 +246,17 @@ pub fn render_with(
             )));
         }
     }
-    let ink = Ink::new(fonts)?;
     let mut flow = Flow::new();
     match doc {
         Document::Application(d) => {
-            forms::application::build(&mut flow, &ink, d, policy, &options.reviews)
+            forms::application::build(&mut flow, ink, d, policy, &options.reviews)
         }
         Document::SecurityPledge(d) => {
-            forms::pledge::build(&mut flow, &ink, d, options.fingerprint.as_deref())
+            forms::pledge::build(&mut flow, ink, d, options.fingerprint.as_deref())
         }
-        Document::Change(d) => forms::change::build(&mut flow, &ink, d, policy, &options.reviews),
+        Document::Change(d) => forms::change::build(&mut flow, ink, d, policy, &options.reviews),
         Document::Cancellation(d) => {
-            forms::cancellation::build(&mut flow, &ink, d, policy, &options.reviews)
+            forms::cancellation::build(&mut flow, ink, d, policy, &options.reviews)
         }
         Document::DemandEstimate(_) => return Err(RenderError::NotPrintable(doc.form())),
     }
@@ -215,7 +295,7 @@ pub fn render_with(
         });
         for (page, body) in bodies.iter_mut().enumerate() {
             let footer = footer(
-                &ink,
+                ink,
                 &id,
                 holder.as_deref(),
                 page + 1,
@@ -232,19 +312,7 @@ pub fn render_with(
             sheets.push(sheet);
         }
     }
-    let missing = ink.take_missing();
-    if !missing.is_empty() {
-        return Err(RenderError::MissingGlyphs(missing));
-    }
-    let (created, modified) = dates(doc);
-    let info = pdf::Info {
-        title: form.title(),
-        subject: form.short_name(),
-        created,
-        modified,
-        file_id: fingerprint_of(doc, options),
-    };
-    pdf::write(&ink, sheets, options.draft, &info)
+    Ok(sheets)
 }
 
 /// The footer: document number and copy holder above, 「第 N 页 共 M 页」 below.
@@ -337,13 +405,18 @@ fn dates(doc: &Document) -> (Option<i64>, Option<i64>) {
 fn fingerprint_of(doc: &Document, options: &RenderOptions) -> [u8; 16] {
     let mut bytes = serde_json::to_vec(doc).unwrap_or_default();
     bytes.extend(format!("{options:?}").as_bytes());
+    fnv128(&bytes)
+}
+
+/// Two 64-bit FNV-1a hashes of `bytes` with different seeds.
+fn fnv128(bytes: &[u8]) -> [u8; 16] {
     let mut out = [0u8; 16];
     for (half, seed) in [0xcbf2_9ce4_8422_2325_u64, 0x6c62_272e_07bb_0142]
         .into_iter()
         .enumerate()
     {
         let mut h = seed;
-        for b in &bytes {
+        for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }

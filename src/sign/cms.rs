@@ -280,7 +280,7 @@ fn strict_form(
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// The length of the DER element at the start of `bytes` (tag and length

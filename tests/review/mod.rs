@@ -11,6 +11,7 @@ mod chain;
 mod cli;
 mod hostile;
 mod independent;
+mod print;
 mod tamper;
 
 use std::sync::OnceLock;

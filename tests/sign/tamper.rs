@@ -91,3 +91,133 @@ fn every_flipped_byte_of_a_signed_pdf_is_detected() {
         "undetected flips (position, mask): {missed:?}"
     );
 }
+
+/// A small xorshift generator: sampled positions without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// The signed PDF of each form: 附件1 and 附件2 from one package, 附件3 and
+/// 附件4 each packed alone.
+fn every_signed_pdf() -> Vec<(&'static str, Vec<u8>)> {
+    use gcforms::package::{pack, PaperRenderer};
+    let alone = |form: &str| {
+        let package = pack(
+            vec![super::example(form)],
+            policy(),
+            super::key(),
+            &PaperRenderer,
+            &super::options(),
+        )
+        .unwrap();
+        super::pdf_of(&serde_json::to_vec(&package).unwrap(), 0)
+    };
+    vec![
+        ("application", signed_pdf().to_vec()),
+        ("security_pledge", super::pdf_of(packed(), 1)),
+        ("change", alone("change")),
+        ("cancellation", alone("cancellation")),
+    ]
+}
+
+/// The byte offsets of the signature dictionary holding `/ByteRange`: from
+/// its `<<` to its `>>`.
+fn signature_dictionary(pdf: &[u8]) -> std::ops::Range<usize> {
+    let br = find(pdf, b"/ByteRange");
+    let start = pdf[..br].windows(2).rposition(|w| w == b"<<").unwrap();
+    let mut depth = 0usize;
+    let mut i = start;
+    loop {
+        if pdf[i..].starts_with(b"<<") {
+            depth += 1;
+            i += 2;
+        } else if pdf[i..].starts_with(b">>") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return start..i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Issue 16's figure: in each signed PDF, 10,000 positions sampled at
+/// random, every byte within 64 of each end of the signed ranges, and every
+/// byte of the signature dictionary (its `/Contents` included) — each
+/// changed — and `verify` must fail every time. Spread over two threads.
+#[test]
+fn every_byte_of_each_signed_pdf_sampled_and_its_signature_dictionary_whole() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut rng = Rng(seed);
+    let (mut tried, mut missed) = (0usize, Vec::new());
+    for (form, pdf) in every_signed_pdf() {
+        assert!(!pdf_fails(&pdf), "{form}: the unchanged PDF verifies");
+        let sigs = gcforms::sign::verify_pdf(&pdf).unwrap();
+        let [a, b, c, d] = sigs[0].byte_range;
+        let mut positions: Vec<usize> = (0..10_000).map(|_| rng.below(pdf.len())).collect();
+        for edge in [a, a + b, c, c + d] {
+            positions.extend(edge.saturating_sub(64)..(edge + 64).min(pdf.len()));
+        }
+        positions.extend(signature_dictionary(&pdf));
+        positions.sort_unstable();
+        positions.dedup();
+        // Each position changed in a way that stays plausible where it can:
+        // a hex digit becomes another digit or changes case, anything else
+        // has one bit flipped.
+        let cases: Vec<(usize, u8)> = positions
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let mask = match pdf[i] {
+                    b'a'..=b'f' | b'A'..=b'F' => 0x20,
+                    b'0'..=b'9' => 0x01,
+                    _ => 1u8 << (n % 8),
+                };
+                (i, mask)
+            })
+            .collect();
+        let halves = cases.split_at(cases.len() / 2);
+        let undetected: Vec<(usize, u8)> = std::thread::scope(|s| {
+            let pdf = &pdf;
+            let run = move |part: &[(usize, u8)]| {
+                part.iter()
+                    .filter(|&&(i, mask)| !pdf_fails(&flipped(pdf, i, mask)))
+                    .copied()
+                    .collect::<Vec<_>>()
+            };
+            let first = s.spawn(move || run(halves.0));
+            let mut second = run(halves.1);
+            let mut all = first.join().unwrap();
+            all.append(&mut second);
+            all
+        });
+        tried += cases.len();
+        missed.extend(undetected.into_iter().map(|(i, m)| (form, i, m)));
+        assert!(
+            positions.len() > 10_000,
+            "{form}: {} positions",
+            positions.len()
+        );
+    }
+    eprintln!(
+        "every-byte test of the signed PDFs (seed {seed}): {tried} positions tried, {} missed",
+        missed.len()
+    );
+    assert!(
+        missed.is_empty(),
+        "seed {seed}: undetected changes (form, position, mask): {missed:?}"
+    );
+}

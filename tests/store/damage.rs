@@ -298,3 +298,82 @@ fn the_copy_keeps_the_wal_and_its_saves_are_recovered() {
         assert_eq!(store.document(&d.id).unwrap(), texts[&d.id]);
     }
 }
+
+#[test]
+fn a_file_cut_in_the_middle_of_a_page_is_repaired_not_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let texts = filled(&path, 40);
+    let conn = Connection::open(&path).unwrap();
+    let page_size: u64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let len = std::fs::metadata(&path).unwrap().len();
+    // Not on a page boundary: the last page kept is itself cut short.
+    let cut = (len / page_size / 2) * page_size + page_size / 3;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(cut)
+        .unwrap();
+    let (store, notice) = Store::open(&path).unwrap();
+    let notice = notice.expect("a file cut mid-page is damaged");
+    assert!(notice.damaged_copy.unwrap().exists());
+    assert!(notice.recovered_drafts >= 10, "{}", notice.message);
+    let listed = store.list(&ListQuery::default()).unwrap();
+    assert_eq!(listed.len(), notice.recovered_drafts, "{}", notice.message);
+    for d in listed {
+        assert_eq!(store.document(&d.id).unwrap(), texts[&d.id]);
+    }
+    assert_eq!(integrity(&path), "ok");
+}
+
+#[test]
+fn a_wal_whose_last_frame_is_cut_short_keeps_every_earlier_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drafts.db");
+    let texts = filled(&path, 5);
+    // A process that dies with its saves only in the WAL, one commit each.
+    let (store, _) = Store::open(&path).unwrap();
+    let saved: Vec<String> = (0..6)
+        .map(|i| application_text(&format!("w-{i}"), 2, &format!("第 {i} 次保存")))
+        .collect();
+    for text in &saved {
+        store.save(text).unwrap();
+    }
+    // The files as a crash leaves them: the database and its WAL, without
+    // the shared-memory index a live connection would still hold (the next
+    // opener rebuilds it from the WAL). Copied while the writer is alive.
+    std::mem::forget(store);
+    let crashed = tempfile::tempdir().unwrap();
+    let path = crashed.path().join("drafts.db");
+    std::fs::copy(dir.path().join("drafts.db"), &path).unwrap();
+    let wal = crashed.path().join("drafts.db-wal");
+    std::fs::copy(dir.path().join("drafts.db-wal"), &wal).unwrap();
+    let len = wal.metadata().unwrap().len();
+    // The last frame (the last commit's commit frame) loses its tail.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&wal)
+        .unwrap()
+        .set_len(len - 100)
+        .unwrap();
+    let (store, notice) = Store::open(&path).unwrap();
+    // SQLite stops reading the WAL at the incomplete frame: the last commit
+    // is gone as if it never happened, every earlier one is there, nothing
+    // needs repair and nothing else is lost.
+    assert!(notice.is_none(), "{notice:?}");
+    for (i, text) in saved.iter().enumerate().take(5) {
+        assert_eq!(&store.document(&format!("w-{i}")).unwrap(), text);
+    }
+    assert!(
+        store.summary("w-5").is_err(),
+        "the cut commit is not half-applied"
+    );
+    for (id, text) in &texts {
+        assert_eq!(&store.document(id).unwrap(), text);
+    }
+    assert_eq!(integrity(&path), "ok");
+}

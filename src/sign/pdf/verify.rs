@@ -193,10 +193,7 @@ fn decode_hex(hex: &[u8]) -> Option<Vec<u8>> {
 /// Reads a simple value (a name or a literal string) of `key` in the
 /// dictionary around `pos`: between the nearest `obj` before and `endobj` after.
 fn dict_value(bytes: &[u8], pos: usize, key: &[u8]) -> Option<String> {
-    let start = bytes[..pos]
-        .windows(3)
-        .rposition(|w| w == b"obj")
-        .unwrap_or(pos.saturating_sub(4096));
+    let start = memchr::memmem::rfind(&bytes[..pos], b"obj").unwrap_or(pos.saturating_sub(4096));
     let end = find(&bytes[pos..], b"endobj").map_or(bytes.len().min(pos + 65536), |e| pos + e);
     let region = &bytes[start..end];
     let mut at = 0;
