@@ -51,6 +51,7 @@ macro_rules! app_commands {
             set_received_date,
             review_deadline,
             sign_review,
+            print_review,
             choose_package_save_path,
             trusted_certificates,
             trust_certificate_file,

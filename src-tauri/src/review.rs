@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use gcforms::inbox::{self, DecisionInput, Inbox, InboxQuery, PackageView, TimeLeft};
 use gcforms::input::read_file_limited;
-use gcforms::package::{prepare_review, AppendError};
+use gcforms::package::{prepare_review, render_package, AppendError, Copies};
 use gcforms::rules::parse_date;
 use gcforms::sign::cert::parse_certificates;
 use gcforms::sign::{CertInfo, UnitKey};
@@ -268,6 +268,25 @@ fn refused(e: AppendError) -> IpcError {
         AppendError::Refused(r) => IpcError::new(ErrorCode::ReviewRefused, r.message),
         other => IpcError::new(ErrorCode::InvalidFile, other.to_string()),
     }
+}
+
+/// 打印审核单: the received version `sha256` printed with the review boxes
+/// filled (the core's `render` of a package), every copy the policy asks
+/// for, opened in the system's PDF reader like 打印. A package that does not
+/// verify is not printed.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_review(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    sha256: String,
+) -> IpcResult<crate::ipc::ExportDone> {
+    let bytes = state.drafts.with(|s| s.received_bytes(&sha256))?;
+    let package = state.drafts.with(|s| s.received_version(&sha256))?;
+    let pdf = render_package(&bytes, &state.policy, &state.calendar(), Copies::AsPolicy)
+        .map_err(|e| IpcError::new(ErrorCode::RenderFailed, e.to_string()))?;
+    let name = format!("审核单-{}.pdf", package.unit_name.trim());
+    crate::commands::open_for_printing(&app, &pdf, &name)
 }
 
 /// Asks where to save a reviewed package. End-to-end tests set

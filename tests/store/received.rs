@@ -23,6 +23,17 @@ fn package(id: &str, reviews: usize, unit: &str) -> Vec<u8> {
     .unwrap()
 }
 
+/// Zeroes the store file's header, so that it must be repaired to open,
+/// and opens it.
+fn repaired(path: &std::path::Path) -> Store {
+    let mut file = std::fs::read(path).unwrap();
+    file[..16].fill(0);
+    std::fs::write(path, &file).unwrap();
+    let (store, notice) = Store::open(path).unwrap();
+    assert!(notice.is_some(), "the repair is reported");
+    store
+}
+
 fn day(d: &str) -> NaiveDate {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()
 }
@@ -119,12 +130,7 @@ fn received_packages_survive_a_repair() {
             .receive_package(&bytes, "p.gcpkg.json", day("2026-09-29"))
             .unwrap();
     }
-    // Zero the header: the file must be repaired to be opened.
-    let mut file = std::fs::read(&path).unwrap();
-    file[..16].fill(0);
-    std::fs::write(&path, &file).unwrap();
-    let (store, notice) = Store::open(&path).unwrap();
-    assert!(notice.is_some(), "the repair is reported");
+    let store = repaired(&path);
     let inbox = store.received_packages().unwrap();
     assert_eq!(inbox.len(), 1);
     assert_eq!(store.received_bytes(&inbox[0].sha256).unwrap(), bytes);
@@ -164,11 +170,7 @@ fn trusted_certificates_and_review_results_survive_a_repair() {
             .record_review_result(&result, &["doc-1".to_string()])
             .unwrap();
     }
-    let mut file = std::fs::read(&path).unwrap();
-    file[..16].fill(0);
-    std::fs::write(&path, &file).unwrap();
-    let (store, notice) = Store::open(&path).unwrap();
-    assert!(notice.is_some(), "the repair is reported");
+    let store = repaired(&path);
     let trusted = store.trusted_certificates().unwrap();
     assert_eq!(trusted.len(), 1);
     assert_eq!(

@@ -115,6 +115,8 @@ export interface Backend {
   reviewDeadline(received: string): Promise<DeadlineInfo>;
   signReview(sha256: string, decision: DecisionInput, key: KeyChoice, path: string): Promise<SignedReview>;
   choosePackageSavePath(defaultName: string): Promise<string | null>;
+  /** 打印审核单: every copy, opened in the system's PDF reader. */
+  printReview(sha256: string): Promise<ExportDone>;
   trustedCertificates(): Promise<TrustedCertificate[]>;
   trustCertificateFile(path: string): Promise<number>;
   trustPackageSigner(sha256: string, review: number | null): Promise<number>;
@@ -170,6 +172,7 @@ export const tauriBackend: Backend = {
   reviewDeadline: (d) => unwrap(commands.reviewDeadline(d)),
   signReview: (sha, decision, key, path) => unwrap(commands.signReview(sha, decision, key, path)),
   choosePackageSavePath: (name) => unwrap(commands.choosePackageSavePath(name)),
+  printReview: (sha) => unwrap(commands.printReview(sha)),
   trustedCertificates: () => unwrap(commands.trustedCertificates()),
   trustCertificateFile: (path) => unwrap(commands.trustCertificateFile(path)),
   trustPackageSigner: (sha, review) => unwrap(commands.trustPackageSigner(sha, review)),

@@ -127,6 +127,13 @@ export const commands = {
 	 */
 	signReview: (sha256: string, decision: DecisionInput, key: KeyChoice, path: string) => typedError<SignedReview, IpcError>(__TAURI_INVOKE("sign_review", { sha256, decision, key, path })),
 	/**
+	 *  打印审核单: the received version `sha256` printed with the review boxes
+	 *  filled (the core's `render` of a package), every copy the policy asks
+	 *  for, opened in the system's PDF reader like 打印. A package that does not
+	 *  verify is not printed.
+	 */
+	printReview: (sha256: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("print_review", { sha256 })),
+	/**
 	 *  Asks where to save a reviewed package. End-to-end tests set
 	 *  `GCFORMS_EXPORT_DIR` to answer without the dialog.
 	 */
