@@ -1219,10 +1219,13 @@ async fn inbox_row(c: &Client, needle: &str) -> Res<String> {
 
 /// Clicks the action button of the inbox row whose text holds `needle`.
 async fn open_row(c: &Client, needle: &str) -> Res<()> {
-    let js = format!(
-        "const r = [...document.querySelectorAll('#inbox-table tbody tr')].find(r => r.innerText.includes({})); if (!r) return false; r.querySelector('td.actions button').click(); return true",
+    let find = format!(
+        "[...document.querySelectorAll('#inbox-table tbody tr')].find(r => r.innerText.includes({}))",
         json!(needle)
     );
+    // The inbox lists again after coming back to it: wait for the row.
+    until(c, needle, &format!("return {find} !== undefined")).await?;
+    let js = format!("{find}.querySelector('td.actions button').click(); return true");
     assert_eq!(c.execute(&js, vec![]).await?, json!(true), "row {needle}");
     Ok(())
 }
@@ -1541,9 +1544,10 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
         let compact: String = opinion.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(text.contains(&compact), "{opinion} printed");
     }
+    // Page 2 of the first copy of 附件1: the three review boxes.
     let png = repo().join("docs/screenshots/review-print");
     let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile"])
         .arg(&printed)
         .arg(&png)
         .status()?;
