@@ -7,16 +7,15 @@
 use sha2::{Digest, Sha256};
 
 use super::fonts::{Coverage, Face, Fonts};
+use super::forms::{self, TABLE_PT};
 use super::layout::{Band, Cell, Flow, CONTENT_W};
 use super::line_break::{Align, Field, Ink, MM_PER_PT};
-use super::{forms, RenderError};
+use super::RenderError;
 
 /// Size of the title, pt.
 const TITLE_PT: f32 = 16.0;
 /// Size of the lines under the title, pt.
 const LINE_PT: f32 = 10.0;
-/// Size of the table cells, pt.
-const CELL_PT: f32 = 9.0;
 /// Side padding of a cell, both sides, mm (as [`Cell::new`] pads).
 const CELL_PAD_MM: f32 = 3.2;
 /// No column is narrower than this, mm, nor wider than [`WIDEST_MM`] before
@@ -146,24 +145,8 @@ pub fn render_tables_with(fonts: &Fonts, page: &TablesPage) -> Result<Vec<u8>, R
 fn place_table(flow: &mut Flow, ink: &Ink, t: usize, table: &PrintedTable) {
     let edges = column_edges(ink, table);
     let name = forms::section(ink, &table.name);
-    let heads = Band::new(
-        table
-            .columns
-            .iter()
-            .zip(edges.windows(2))
-            .map(|(h, e)| {
-                let p = ink
-                    .para(CELL_PT)
-                    .face(Face::Heading)
-                    .align(Align::Center)
-                    .leading(1.3)
-                    .text(h)
-                    .build();
-                Cell::new(e[0], e[1], p)
-            })
-            .collect(),
-    )
-    .min_h(8.0);
+    let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
+    let heads = forms::heads_band(ink, &columns, &edges);
     let bands: Vec<Band> = table
         .rows
         .iter()
@@ -205,14 +188,14 @@ fn row_band(
             };
             let p = match row.get(c) {
                 Some(PrintedCell::Text(s)) => {
-                    ink.para(CELL_PT).leading(1.3).value(&field, s).build()
+                    ink.para(TABLE_PT).leading(1.3).value(&field, s).build()
                 }
                 Some(PrintedCell::Number(n)) => ink
-                    .para(CELL_PT)
+                    .para(TABLE_PT)
                     .align(Align::Right)
                     .text(&n.to_string())
                     .build(),
-                None => ink.para(CELL_PT).build(),
+                None => ink.para(TABLE_PT).build(),
             };
             Cell::new(e[0], e[1], p)
         })
@@ -226,7 +209,7 @@ fn row_band(
 fn column_edges(ink: &Ink, table: &PrintedTable) -> Vec<f32> {
     let measure = |face: Face, s: &str| -> f32 {
         let em: f32 = s.chars().map(|c| ink.advance(face, c).unwrap_or(1.0)).sum();
-        em * CELL_PT * MM_PER_PT + CELL_PAD_MM
+        em * TABLE_PT * MM_PER_PT + CELL_PAD_MM
     };
     let widths: Vec<f32> = (0..table.columns.len())
         .map(|c| {
