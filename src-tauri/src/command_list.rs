@@ -42,6 +42,13 @@ macro_rules! app_commands {
             calendar: [
             calendar_years,
             import_calendar
+            ],
+            demand: [
+            demand_summary,
+            received_estimates,
+            export_demand_summary,
+            print_demand_summary,
+            choose_demand_files
             ]
         )
     };

@@ -145,6 +145,8 @@ pub struct Catalogs {
     pub change_types: Vec<Choice>,
     /// 数据处置 kinds of 附件4.
     pub disposition_kinds: Vec<Choice>,
+    /// 需求类型 of the 资源需求预估表 (新建, 扩容, 续用).
+    pub demand_kinds: Vec<Choice>,
     /// 数据盘 minimum (100GB起).
     pub min_data_disk_gb: i64,
     /// 默认 N 个月.

@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod commands;
+pub mod demand;
 pub mod drafts;
 pub mod ipc;
 pub mod signing;

@@ -27,6 +27,9 @@ import type {
   VersionInfo,
   YearInfo,
   ImportedYear,
+  DemandSources,
+  ReceivedPackage,
+  Summary,
 } from "./bindings/commands";
 
 export type * from "./bindings/commands";
@@ -96,6 +99,15 @@ export interface Backend {
   /** 设置 · 节假日安排: the years the working-day calendar knows, and an import. */
   calendarYears(): Promise<YearInfo[]>;
   importCalendar(path: string): Promise<ImportedYear>;
+  /** 年度需求汇总: the core's summary of files and received packages. */
+  demandSummary(sources: DemandSources): Promise<Summary>;
+  /** Received packages that hold an estimate (the reviewer's inbox). */
+  receivedEstimates(): Promise<ReceivedPackage[]>;
+  /** Writes the summary as .xlsx or .csv, by the path's extension. */
+  exportDemandSummary(sources: DemandSources, path: string): Promise<ExportDone>;
+  printDemandSummary(sources: DemandSources): Promise<ExportDone>;
+  /** The multi-file open dialog; empty when cancelled. */
+  chooseDemandFiles(): Promise<string[]>;
 }
 
 export const tauriBackend: Backend = {
@@ -134,6 +146,11 @@ export const tauriBackend: Backend = {
   chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
   calendarYears: () => commands.calendarYears(),
   importCalendar: (path) => unwrap(commands.importCalendar(path)),
+  demandSummary: (s) => unwrap(commands.demandSummary(s)),
+  receivedEstimates: () => unwrap(commands.receivedEstimates()),
+  exportDemandSummary: (s, path) => unwrap(commands.exportDemandSummary(s, path)),
+  printDemandSummary: (s) => unwrap(commands.printDemandSummary(s)),
+  chooseDemandFiles: () => unwrap(commands.chooseDemandFiles()),
 };
 
 /** True inside the Tauri window. */

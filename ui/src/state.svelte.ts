@@ -4,7 +4,7 @@
 import { tauriBackend, type AppInfo, type Backend, type Catalogs, type FormKind, type FormLabels } from "./backend";
 import { pattern } from "./lib/paths";
 
-export type Route = { view: "home" } | { view: "editor"; id: string } | { view: "signing" };
+export type Route = { view: "home" } | { view: "editor"; id: string } | { view: "signing" } | { view: "demand_summary" };
 
 class AppState {
   backend: Backend = tauriBackend;
@@ -39,10 +39,9 @@ class AppState {
     return this.labels.map((l) => l.form);
   }
 
-  /** The forms the editor has a page for: the 新建 buttons. The demand
-   *  estimate's page is not built yet; its drafts are listed all the same. */
+  /** The forms the editor has a page for: the 新建 buttons (every form). */
   get newForms(): FormKind[] {
-    return this.forms.filter((f) => f !== "demand_estimate");
+    return this.forms;
   }
 
   shortName(form: FormKind): string {

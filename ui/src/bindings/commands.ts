@@ -101,6 +101,33 @@ export const commands = {
 	 *  refused with the wrong date named, and changes nothing.
 	 */
 	importCalendar: (path: string) => typedError<ImportedYear, IpcError>(__TAURI_INVOKE("import_calendar", { path })),
+	/**
+	 *  The summary of the chosen sources: per area (every area of the policy,
+	 *  in its order: the chart's bars), per using unit, in all, the late
+	 *  estimates, the items counted once and what was left out, with why.
+	 */
+	demandSummary: (sources: DemandSources) => typedError<Summary, IpcError>(__TAURI_INVOKE("demand_summary", { sources })),
+	/**
+	 *  The received packages that hold a 资源需求预估表: what "the received
+	 *  packages of a year" are summed from.
+	 */
+	receivedEstimates: () => typedError<ReceivedPackage[], IpcError>(__TAURI_INVOKE("received_estimates")),
+	/**
+	 *  Writes the summary to `path`: a workbook (`.xlsx`, one sheet per table
+	 *  and a chart of the areas) or CSV (`.csv`), by the name's extension.
+	 */
+	exportDemandSummary: (sources: DemandSources, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_demand_summary", { sources, path })),
+	/**
+	 *  Prints the summary: its tables as A4 pages, opened in the system's PDF
+	 *  reader like a form.
+	 */
+	printDemandSummary: (sources: DemandSources) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("print_demand_summary", { sources })),
+	/**
+	 *  The multi-file open dialog of 年度需求汇总: estimates and packages.
+	 *  End-to-end tests set `GCFORMS_OPEN_FILES` (a path list, `:`-separated on
+	 *  Linux) to answer without the dialog, which WebDriver cannot drive.
+	 */
+	chooseDemandFiles: () => typedError<string[], IpcError>(__TAURI_INVOKE("choose_demand_files")),
 };
 
 /** Events */
@@ -225,6 +252,18 @@ export type Application = {
 	 */
 	remarks: string | null,
 } & Envelope;
+
+/**  One row of 按地区. */
+export type AreaRow = {
+	/**  The key of the policy's `jurisdictions` (`city`, `wujiang`, …). */
+	jurisdiction: string,
+	/**  Its label (市直, 武江区, …). */
+	area: string,
+	/**  Estimates filed in this area. */
+	estimates: number,
+	/**  Items counted in this area. */
+	items: number,
+} & Sums;
 
 /**
  *  # 备份
@@ -415,6 +454,8 @@ export type Catalogs = {
 	change_types: Choice[],
 	/**  数据处置 kinds of 附件4. */
 	disposition_kinds: Choice[],
+	/**  需求类型 of the 资源需求预估表 (新建, 扩容, 续用). */
+	demand_kinds: Choice[],
 	/**  数据盘 minimum (100GB起). */
 	min_data_disk_gb: number,
 	/**  默认 N 个月. */
@@ -761,6 +802,16 @@ export type DemandKind =
 /**  续用 */
 "continue";
 
+/**  What to sum: files on disk and packages received into the inbox. */
+export type DemandSources = {
+	/**  Estimates (`*.json`) or packages (`*.gcpkg.json`) on disk. */
+	paths: string[],
+	/**  Received packages, by the SHA-256 of the version received. */
+	received: string[],
+	/**  预估年度 to sum; required when the inputs hold several years. */
+	year: number | null,
+};
+
 /**  Any of the five documents. In JSON the variant is the `form` member. */
 export type Document = 
 /**  附件1 资源申请表 */
@@ -828,6 +879,20 @@ export type DraftSummary = {
 	updated_at: string,
 	/**  When it was moved to the trash, if it is there. */
 	trashed_at: string | null,
+};
+
+/**  An item (using unit and system) found more than once and counted once. */
+export type Duplicate = {
+	/**  使用单位. */
+	unit_name: string,
+	/**  系统名称. */
+	system_name: string,
+	/**  The occurrence that was counted. */
+	counted: ItemRef,
+	/**  The others, not counted. */
+	also: ItemRef[],
+	/**  True when the occurrences give different numbers. */
+	numbers_differ: boolean,
 };
 
 /**  The members every document carries besides `form` (SPEC §2). */
@@ -1031,6 +1096,34 @@ export type IpcError = {
 	message: string,
 };
 
+/**  Where an item was found. */
+export type ItemRef = {
+	/**  The file. */
+	file: string,
+	/**  「第3行」, or 「第2份文档第3行」 in a package. */
+	place: string,
+	/**  The estimate's 填报单位. */
+	filing_unit: string,
+} & Sums;
+
+/**  An estimate filed after its due date (`estimate_late`). */
+export type LateEstimate = {
+	/**  The file it came in. */
+	file: string,
+	/**  Where in the file: empty, or 「第2份文档」 in a package. */
+	place: string,
+	/**  填报单位. */
+	unit_name: string,
+	/**  所属地区 (label). */
+	area: string,
+	/**  填报日期. */
+	submit_date: string,
+	/**  The due date. */
+	due_date: string,
+	/**  Days after the due date. */
+	days_late: number,
+};
+
 /**
  *  Which drafts [`Store::list`] returns. The default: every draft not in the
  *  trash, newest change first.
@@ -1111,6 +1204,29 @@ export type MaintainerProfile = {
 	email?: string,
 };
 
+/**  An input, or one estimate in it, left out of the sums. */
+export type NotCounted = {
+	/**  The file. */
+	file: string,
+	/**  Where in the file, for an estimate of a package. */
+	place: string,
+	/**  Why, as a code. */
+	kind: NotCountedKind,
+	/**  Why, in Chinese. */
+	message: string,
+};
+
+/**  Why an input or an estimate was not counted. */
+export type NotCountedKind = 
+/**  A package that does not verify. */
+"unverified" | 
+/**  An estimate with errors. */
+"invalid" | 
+/**  An estimate for another year than the one summed. */
+"other_year" | 
+/**  A package without a demand estimate. */
+"no_estimate";
+
 /**  A draft opened in the editor. */
 export type OpenedDraft = {
 	/**  The list line. */
@@ -1162,6 +1278,37 @@ export type PledgeText = {
 	clauses: PledgeClause[],
 	/**  The closing note (一式两份). */
 	note: string,
+};
+
+/**  One received package as the inbox lists it: its newest version. */
+export type ReceivedPackage = {
+	/**  SHA-256 of the bytes of this version, lower-case hex: its key. */
+	sha256: string,
+	/**  The package's `package_id`, shared by all its versions. */
+	package_id: string,
+	/**  Reviews the package held when it arrived. */
+	reviews: number,
+	/**  How many versions of this package were received. */
+	versions: number,
+	/**  The file it came from (name only). */
+	file_name: string,
+	/**  When it was imported (RFC 3339, local time). */
+	imported_at: string,
+	/**
+	 *  收到日期, `YYYY-MM-DD`: the day the package reached this level; the
+	 *  reviewer may correct it, and the deadline follows.
+	 */
+	received: string,
+	/**  单位名称 of the applicant. */
+	unit_name: string,
+	/**  系统名称 (empty when the package has none). */
+	system_name: string,
+	/**  The forms in the package, by their `form` keys. */
+	forms: string[],
+	/**  所属地区 key of the applicant (empty when absent). */
+	jurisdiction: string,
+	/**  Its size in bytes. */
+	bytes: number,
 };
 
 /**
@@ -1248,6 +1395,38 @@ export type Severity =
 /**  Shown, but does not block. */
 "warning";
 
+/**  The sums of one year's estimates. */
+export type Summary = {
+	/**  预估年度; `None` when no estimate counted and none was asked for. */
+	year: number | null,
+	/**  The due date of that year's estimates (the policy's, in the year before). */
+	due_date: string | null,
+	/**
+	 *  The latest 填报日期 among the counted estimates: how current the
+	 *  summary is (and the workbook's date, so that the same estimates give
+	 *  the same bytes).
+	 */
+	last_submitted: string | null,
+	/**  Inputs given. */
+	files: number,
+	/**  Estimates counted. */
+	estimates: number,
+	/**  Items counted (each need once). */
+	items: number,
+	/**  合计. */
+	total: Sums,
+	/**  按地区: every area of the policy, in its order, zero or not. */
+	by_area: AreaRow[],
+	/**  按使用单位: by area, then by name. */
+	by_unit: UnitRow[],
+	/**  逾期填报, in the order of the inputs. */
+	late: LateEstimate[],
+	/**  重复计列: items that came more than once, counted once. */
+	duplicates: Duplicate[],
+	/**  未计入: inputs or estimates left out, with why. */
+	not_counted: NotCounted[],
+};
+
 /**
  *  The derived 总计. Arithmetic saturates: a row with absurd numbers is
  *  already an error of its own and must not crash the sum.
@@ -1309,6 +1488,18 @@ export type UnitProfile = {
 	/**  The usual maintainer. */
 	maintainer?: MaintainerProfile,
 };
+
+/**  One row of 按使用单位. */
+export type UnitRow = {
+	/**  使用单位. */
+	unit_name: string,
+	/**  The area of the estimates its items were counted from. */
+	jurisdiction: string,
+	/**  The area's label. */
+	area: string,
+	/**  Items counted for it. */
+	items: number,
+} & Sums;
 
 /**  What the core says about a document, for the editor. */
 export type ValidationReport = {
