@@ -369,3 +369,61 @@ fn after_a_signing_run_the_key_and_passphrase_are_nowhere_in_clear() {
         }
     }
 }
+
+/// The figures of issue #16 (run on purpose: `cargo test -p gcforms --test
+/// tests figures_of_pack -- --ignored --nocapture`): `pack` with the key
+/// already unlocked (the app's path) and the cost of opening a key file
+/// (what the command line adds to every `pack`), new and old. The criterion
+/// bench `benches/pack.rs` measures the same in a release build.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn figures_of_pack_unlocked_and_of_opening_key_files() {
+    use std::time::Instant;
+    let key = super::key();
+    let documents = vec![
+        super::example("application"),
+        super::example("security_pledge"),
+    ];
+    let policy = super::policy();
+    let options = super::options();
+    let pack = || {
+        gcforms::package::pack(
+            documents.clone(),
+            policy,
+            key,
+            &gcforms::package::PaperRenderer,
+            &options,
+        )
+        .unwrap()
+    };
+    pack();
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let time = |runs: usize, f: &dyn Fn()| {
+        median(
+            (0..runs)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1000.0
+                })
+                .collect(),
+        )
+    };
+    let unlocked = time(15, &|| {
+        pack();
+    });
+    let new_file = key.to_pkcs12(PASS, &policy.key_file).unwrap();
+    let open_new = time(7, &|| {
+        UnitKey::from_pkcs12(&new_file, PASS).unwrap();
+    });
+    let old_file = std::fs::read(old_key_file()).unwrap();
+    let open_old = time(7, &|| {
+        UnitKey::from_pkcs12(&old_file, OLD_PASS).unwrap();
+    });
+    println!("pack, key unlocked (median of 15): {unlocked:.1} ms");
+    println!("open a key file, 600,000 iterations (median of 7): {open_new:.1} ms");
+    println!("open a key file, 10,000 iterations (median of 7): {open_old:.1} ms");
+}
