@@ -10,7 +10,8 @@ use std::process::Command;
 
 use gcforms::sign::{UnitKey, UnitKeyFile, WeakPassphrase};
 
-use super::{examples_dir, have};
+use super::cli::ex;
+use super::have;
 use crate::support::{code, gcforms_in as gcforms, root, stderr, stdout};
 
 /// Made by `gcforms key new --unit 韶关市不动产登记中心` at commit 00b3016,
@@ -24,13 +25,6 @@ const OLD_PASS: &str = "测试口令 passphrase";
 
 /// A new file's passphrase.
 const PASS: &str = "韶关政务云 key-file 口令";
-
-fn ex(name: &str) -> String {
-    examples_dir()
-        .join(format!("{name}.json"))
-        .display()
-        .to_string()
-}
 
 /// `openssl pkcs12 -info -noout` of a file: how each part is protected.
 fn openssl_info(file: &Path, pass: &str) -> String {
