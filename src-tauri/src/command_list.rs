@@ -33,6 +33,9 @@ macro_rules! app_commands {
             ],
             signing: [
             unit_certificate,
+            unit_key_unlocked,
+            unlock_unit_key,
+            lock_unit_key,
             issue_unit_key,
             import_unit_key,
             export_package,

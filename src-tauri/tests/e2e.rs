@@ -963,8 +963,11 @@ async fn verify_in_app(
 
 /// 单位证书 → 导出提交包: with an application and its pledge in the store (put
 /// there as the `gcforms drafts import` command would), the clerk issues a
-/// unit key, ticks both drafts, signs and exports; the package verifies, in
-/// the 验证 view too, and the view calls a tampered copy invalid.
+/// unit key (a common passphrase is refused at its field first), locks it
+/// (锁定: exporting is then closed), unlocks it once (a wrong passphrase is
+/// refused at the field), ticks both drafts, signs and exports without
+/// being asked again; the package verifies, in the 验证 view too, and the
+/// view calls a tampered copy invalid.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
 async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
@@ -986,9 +989,18 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     ready(&c).await?;
     click_css(&c, "button.signing-link").await?;
     type_css(&c, "#k-unit", "韶关市不动产登记中心").await?;
+    type_css(&c, "#k-p1", "woaini1314").await?;
+    type_css(&c, "#k-p2", "woaini1314").await?;
+    click_css(&c, "button.issue").await?;
+    until(
+        &c,
+        "the reason at the passphrase field",
+        "return (document.querySelector('#k-p1-error')?.textContent ?? '').includes('口令过于常见')",
+    )
+    .await?;
     type_css(&c, "#k-p1", "e2e-passphrase").await?;
     type_css(&c, "#k-p2", "e2e-passphrase").await?;
-    click_css(&c, "section[aria-labelledby=cert-h] .row button").await?;
+    click_css(&c, "button.issue").await?;
     until(
         &c,
         "the certificate",
@@ -1013,7 +1025,31 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     {
         input.click().await?;
     }
-    type_css(&c, "#p-pass", "e2e-passphrase").await?;
+    // The key just issued is unlocked; 锁定 closes exporting until the
+    // passphrase is given once more.
+    click_css(&c, "button.lock").await?;
+    until(
+        &c,
+        "exporting closed while locked",
+        "return document.querySelector('section[aria-labelledby=pkg-h] button.primary').disabled",
+    )
+    .await?;
+    type_css(&c, "#k-unlock", "not-the-passphrase").await?;
+    click_css(&c, "button.unlock").await?;
+    until(
+        &c,
+        "a wrong passphrase refused at its field",
+        "return (document.querySelector('#k-unlock-error')?.textContent ?? '').includes('口令错误')",
+    )
+    .await?;
+    type_css(&c, "#k-unlock", "e2e-passphrase").await?;
+    click_css(&c, "button.unlock").await?;
+    until(
+        &c,
+        "the key unlocked",
+        "return document.querySelector('button.lock') !== null",
+    )
+    .await?;
     screenshot(&c, "signing.png").await?;
     click_css(&c, "section[aria-labelledby=pkg-h] button.primary").await?;
     let package = wait_for_file(&exports, ".gcpkg.json").await?;

@@ -249,7 +249,7 @@ pub fn run() -> ExitCode {
             );
             Outcome::Ok
         }
-        Command::Key { command } => key::run(command),
+        Command::Key { command } => key::run(command, &policy.key_file),
         Command::Pack {
             files,
             key,

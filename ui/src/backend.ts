@@ -92,8 +92,14 @@ export interface Backend {
   /** 单位证书, 导出提交包, 验证. */
   unitCertificate(): Promise<CertificateInfo | null>;
   issueUnitKey(unit: string, passphrase: string): Promise<CertificateInfo>;
-  importUnitKey(path: string, passphrase: string): Promise<CertificateInfo>;
-  exportPackage(ids: string[], passphrase: string, path: string): Promise<ExportDone>;
+  /** Opened with `passphrase`, kept under `newPassphrase` (the same when empty). */
+  importUnitKey(path: string, passphrase: string, newPassphrase: string): Promise<CertificateInfo>;
+  /** Whether the unit key is unlocked in this run (then signing asks nothing). */
+  unitKeyUnlocked(): Promise<boolean>;
+  unlockUnitKey(passphrase: string): Promise<CertificateInfo>;
+  lockUnitKey(): Promise<void>;
+  /** Signs with the unlocked unit key (`key_locked` when it is locked). */
+  exportPackage(ids: string[], path: string): Promise<ExportDone>;
   verifyFile(path: string): Promise<VerifyResult>;
   chooseOpenPath(kind: "p12" | "verify" | "calendar"): Promise<string | null>;
   /** 设置 · 节假日安排: the years the working-day calendar knows, and an import. */
@@ -140,8 +146,11 @@ export const tauriBackend: Backend = {
   chooseSavePath: (defaultName) => unwrap(commands.chooseExportPath(defaultName)),
   unitCertificate: () => unwrap(commands.unitCertificate()),
   issueUnitKey: (u, p) => unwrap(commands.issueUnitKey(u, p)),
-  importUnitKey: (path, p) => unwrap(commands.importUnitKey(path, p)),
-  exportPackage: (ids, p, path) => unwrap(commands.exportPackage(ids, p, path)),
+  importUnitKey: (path, p, np) => unwrap(commands.importUnitKey(path, p, np)),
+  unitKeyUnlocked: () => commands.unitKeyUnlocked(),
+  unlockUnitKey: (p) => unwrap(commands.unlockUnitKey(p)),
+  lockUnitKey: () => commands.lockUnitKey().then(() => undefined),
+  exportPackage: (ids, path) => unwrap(commands.exportPackage(ids, path)),
   verifyFile: (path) => unwrap(commands.verifyFile(path)),
   chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
   calendarYears: () => commands.calendarYears(),

@@ -76,15 +76,28 @@ export const commands = {
 	closeReady: () => __TAURI_INVOKE<void>("close_ready"),
 	/**  The unit certificate, when one has been issued or imported. */
 	unitCertificate: () => typedError<CertificateInfo | null, IpcError>(__TAURI_INVOKE("unit_certificate")),
-	/**  Issues a unit key pair and certificate naming `unit`. */
-	issueUnitKey: (unit: string, passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("issue_unit_key", { unit, passphrase })),
-	/**  Imports a `.p12`/`.pfx` chosen by the clerk. */
-	importUnitKey: (path: string, passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("import_unit_key", { path, passphrase })),
+	/**  Whether the unit key is unlocked in this run. */
+	unitKeyUnlocked: () => __TAURI_INVOKE<boolean>("unit_key_unlocked"),
+	/**  解锁: opens the unit key with `passphrase` and keeps it for this run. */
+	unlockUnitKey: (passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("unlock_unit_key", { passphrase })),
+	/**  锁定: forgets the unlocked key; the next signing asks for the passphrase. */
+	lockUnitKey: () => __TAURI_INVOKE<void>("lock_unit_key"),
 	/**
-	 *  Signs the drafts `ids` with the unit key and writes the submission package
-	 *  to `path`; logged in each draft's export log.
+	 *  Issues a unit key pair and certificate naming `unit`; the new key is
+	 *  unlocked for this run.
 	 */
-	exportPackage: (ids: string[], passphrase: string, path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_package", { ids, passphrase, path })),
+	issueUnitKey: (unit: string, passphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("issue_unit_key", { unit, passphrase })),
+	/**
+	 *  Imports a `.p12`/`.pfx` chosen by the clerk, opened with `passphrase`
+	 *  and kept under `new_passphrase` (the same one when empty); the key is
+	 *  unlocked for this run.
+	 */
+	importUnitKey: (path: string, passphrase: string, newPassphrase: string) => typedError<CertificateInfo, IpcError>(__TAURI_INVOKE("import_unit_key", { path, passphrase, newPassphrase })),
+	/**
+	 *  Signs the drafts `ids` with the unlocked unit key and writes the
+	 *  submission package to `path`; logged in each draft's export log.
+	 */
+	exportPackage: (ids: string[], path: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_package", { ids, path })),
 	/**  Verifies a package or a signed PDF chosen by the reviewer. */
 	verifyFile: (path: string) => typedError<VerifyResult, IpcError>(__TAURI_INVOKE("verify_file", { path })),
 	/**
@@ -939,6 +952,13 @@ export type ErrorCode =
 "io" | 
 /**  No unit key yet, a wrong passphrase, or a key that cannot sign. */
 "key" | 
+/**  The unit key is locked: ask for its passphrase (解锁) and try again. */
+"key_locked" | 
+/**
+ *  A new key file's passphrase is too short or too common; the message
+ *  says which, to be shown at the passphrase field.
+ */
+"weak_passphrase" | 
 /**  Documents that cannot be packed (errors, or 附件2 missing or for another unit). */
 "pack_refused" | 
 /**
