@@ -138,7 +138,7 @@ pub fn render_all(
 
 /// Runs `render` with the common subsets, or again with the full faces when
 /// a character is beyond them (and teaches the subsets that character).
-fn with_system_fonts(
+pub(super) fn with_system_fonts(
     render: impl Fn(&Fonts) -> Result<Vec<u8>, RenderError>,
 ) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::shared()?;

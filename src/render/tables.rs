@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::fonts::{Coverage, Face, Fonts};
+use super::fonts::{Face, Fonts};
 use super::forms::{self, TABLE_PT};
 use super::layout::{Band, Cell, Flow, CONTENT_W};
 use super::line_break::{Align, Field, Ink, MM_PER_PT};
@@ -60,17 +60,7 @@ pub struct TablesPage {
 /// Prints `page` with the system fonts (the common subsets, or the full
 /// faces when a character is beyond them, as [`super::render`] does).
 pub fn render_tables(page: &TablesPage) -> Result<Vec<u8>, RenderError> {
-    let fonts = Fonts::shared()?;
-    match render_tables_with(fonts, page) {
-        Err(RenderError::MissingGlyphs(missing)) if fonts.coverage() == Coverage::Common => {
-            let full = Fonts::shared_full()?;
-            let rendered = render_tables_with(full, page);
-            let chars: Vec<char> = missing.iter().map(|m| m.ch).collect();
-            fonts.learn(full, &chars);
-            rendered
-        }
-        done => done,
-    }
+    super::with_system_fonts(|fonts| render_tables_with(fonts, page))
 }
 
 /// Prints `page` with the given fonts.
