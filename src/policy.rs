@@ -49,6 +49,8 @@ pub struct Policy {
     pub major_change: MajorChangePolicy,
     /// Deadlines in working days.
     pub sla: Sla,
+    /// How key files are protected.
+    pub key_file: KeyFilePolicy,
     /// Paper copies printed of each form (一式N份).
     pub copies: IndexMap<FormKind, u32>,
     /// Who holds each paper copy, in order (the 注 line of each form).
@@ -177,6 +179,21 @@ impl Sla {
     }
 }
 
+/// How a new unit key file is protected (`gcforms key new`, the app's 单位证书).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFilePolicy {
+    /// PBKDF2-HMAC-SHA256 iterations of the key's encryption and of the
+    /// file's MAC (600,000: OWASP's figure for PBKDF2-HMAC-SHA256).
+    pub pbkdf2_iterations: u32,
+    /// The fewest characters a new passphrase may have.
+    pub min_passphrase_chars: usize,
+}
+
+/// The most PBKDF2 iterations a key file may ask for: what our PKCS#12
+/// reader still opens (p12-keystore refuses more than 1,000,000).
+pub const MAX_KEY_FILE_ITERATIONS: u32 = 1_000_000;
+
 /// `MM-DD` as (month, day), when it is a day every year has.
 fn parse_month_day(s: &str) -> Option<(u32, u32)> {
     let (m, d) = s.split_once('-')?;
@@ -271,6 +288,14 @@ impl Policy {
                 "sla.demand_estimate_due“{}”应为每年都有的月-日，如 09-30",
                 crate::escape::printable(&self.sla.demand_estimate_due)
             )));
+        }
+        if !(1..=MAX_KEY_FILE_ITERATIONS).contains(&self.key_file.pbkdf2_iterations) {
+            return Err(PolicyError(format!(
+                "key_file.pbkdf2_iterations 应在 1–{MAX_KEY_FILE_ITERATIONS} 之间"
+            )));
+        }
+        if self.key_file.min_passphrase_chars == 0 {
+            return Err(PolicyError("key_file.min_passphrase_chars 至少为 1".into()));
         }
         if self.id.trim().is_empty() || self.version.trim().is_empty() {
             return Err(PolicyError("缺少 id 或 version".into()));

@@ -322,6 +322,57 @@ fn new_change_from_an_application() {
     assert!(!codes.contains(&"unknown_field"), "{codes:?}");
 }
 
+/// `gcforms new demand_estimate --from LAST.json` (以此为模板新建): a new
+/// number, the year after, dated today, the rows kept; the result has no
+/// errors. An application is no template for an estimate (exit 1).
+#[test]
+fn new_estimate_from_last_years() {
+    let out = run(&[
+        "new",
+        "demand_estimate",
+        "--from",
+        "examples/demand_estimate.json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = example("demand_estimate");
+    let today = chrono::Local::now().date_naive();
+    let year = last["year"].as_i64().unwrap() + 1;
+    assert_eq!(
+        doc["year"].as_i64().unwrap(),
+        year.max(i64::from(chrono::Datelike::year(&today)) + 1)
+    );
+    assert_eq!(doc["submit_date"], today.format("%Y-%m-%d").to_string());
+    assert_ne!(doc["id"], last["id"]);
+    assert_eq!(doc["items"], last["items"]);
+    assert_eq!(doc["unit_name"], last["unit_name"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("next.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let checked = run(&["validate", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+
+    let out = run(&[
+        "new",
+        "demand_estimate",
+        "--from",
+        "examples/application.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("资源需求预估表"));
+}
+
 /// A cancellation to standard output; a non-application source is refused
 /// with exit 1 and a Chinese reason; an unreadable one is exit 2.
 #[test]

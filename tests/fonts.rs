@@ -48,7 +48,13 @@ fn cache_entries(dir: &Path) -> Vec<PathBuf> {
     entries
 }
 
-const FORMS: [&str; 4] = ["application", "security_pledge", "change", "cancellation"];
+const FORMS: [&str; 5] = [
+    "application",
+    "security_pledge",
+    "change",
+    "cancellation",
+    "demand_estimate",
+];
 
 #[test]
 fn the_common_subsets_print_the_same_bytes_as_the_full_faces() {

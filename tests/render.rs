@@ -14,7 +14,13 @@ use gcforms::document::Document;
 use gcforms::policy::Policy;
 use gcforms::render::{render, RenderError, RenderOptions, ReviewBox};
 
-const EXAMPLES: [&str; 4] = ["application", "security_pledge", "change", "cancellation"];
+const EXAMPLES: [&str; 5] = [
+    "application",
+    "security_pledge",
+    "change",
+    "cancellation",
+    "demand_estimate",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -244,9 +250,39 @@ fn labels(form: &str) -> Vec<&'static str> {
             "系统已下线或将于下线日期前下线",
             "数据已迁移备份，知悉注销后数据不可恢复",
         ],
+        "demand_estimate" => vec![
+            "韶关市“数字政府”政务云资源需求预估表",
+            "填报单位信息",
+            "填报单位（盖章）",
+            "预估年度",
+            "主管单位",
+            "所属地区",
+            "联系人",
+            "联系电话",
+            "填报日期",
+            "需求明细",
+            "使用单位",
+            "系统名称",
+            "类型",
+            "主机(台)",
+            "CPU(核)",
+            "内存(GB)",
+            "存储(GB)",
+            "新建",
+            "扩容",
+            "续用",
+            "总计",
+            "共4个系统",
+            "备注",
+            "主管部门审核意见",
+            "县(市、区)政务服务数据管理部门审核意见",
+            "韶关市政务服务数据管理部门审批意见",
+            "审核人签名：",
+            "注：本表一式两份，填报单位、接收的政务服务数据管理部门各存一份。",
+        ],
         _ => vec![],
     };
-    if form != "security_pledge" {
+    if ["application", "change", "cancellation"].contains(&form) {
         v.extend(unit);
     }
     v
@@ -495,6 +531,81 @@ fn many_hosts(n: usize) -> Value {
     doc["hosts"] = json!(hosts);
     doc.as_object_mut().unwrap().remove("totals");
     doc
+}
+
+/// 资源需求预估表 with 150 rows: the heads repeat on every page of the
+/// table, every row prints, a blank 使用单位 prints the filing unit, 总计
+/// holds the sums counted here from the JSON, and `--copies 2` marks the
+/// policy's two holders.
+#[test]
+fn an_estimate_paginates_with_its_totals_and_two_holders() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = example_json("demand_estimate");
+    let items: Vec<Value> = (0..150)
+        .map(|i| {
+            let kind = ["new", "expand", "continue"][i % 3];
+            json!({
+                "system_name": format!("系统-{i:03}"),
+                "kind": kind,
+                "hosts": i % 7,
+                "vcpu": 4 * (i % 7) + i % 3,
+                "memory_gb": 16 * (i % 5),
+                "storage_gb": 100 * (i % 7) + 37 * i,
+            })
+        })
+        .collect();
+    let sum = |key: &str| items.iter().map(|v| v[key].as_i64().unwrap()).sum::<i64>();
+    let want = format!(
+        "总计共150个系统{}{}{}{}",
+        sum("hosts"),
+        sum("vcpu"),
+        sum("memory_gb"),
+        sum("storage_gb")
+    );
+    doc["items"] = json!(items);
+    let pdf = render_ok(dir.path(), "e150", &doc, &[]);
+    let n = pages(&pdf);
+    assert!(n >= 4, "150 rows need several pages, got {n}");
+    let all = text_of(&pdf, None);
+    for i in 0..150 {
+        assert!(all.contains(&format!("系统-{i:03}")), "row {i} missing");
+    }
+    assert!(all.contains(&want), "{want} not in:\n{all}");
+    let unit = doc["unit_name"].as_str().unwrap();
+    for p in 1..=n {
+        let text = text_of(&pdf, Some(p));
+        assert!(text.contains(&format!("第{p}页共{n}页")), "page {p} footer");
+        if text.contains("系统-") {
+            assert!(
+                text.contains("使用单位系统名称类型主机(台)CPU(核)内存(GB)存储(GB)备注"),
+                "page {p} repeats the heads:\n{text}"
+            );
+            // No row names its using unit, so each prints the filing unit.
+            assert!(text.contains(unit), "page {p}: {text}");
+        }
+    }
+    assert!(text_of(&pdf, Some(n)).contains("注：本表一式两份"));
+
+    let two = render_ok(
+        dir.path(),
+        "two",
+        &example_json("demand_estimate"),
+        &["--copies", "2"],
+    );
+    let one = render_ok(dir.path(), "one", &example_json("demand_estimate"), &[]);
+    let per_copy = pages(&one);
+    assert_eq!(pages(&two), 2 * per_copy);
+    let policy = Policy::default_shaoguan();
+    for copy in 0..2 {
+        let holder = policy
+            .copy_holder(gcforms::document::FormKind::DemandEstimate, copy)
+            .unwrap();
+        let text = text_of(&two, Some(copy * per_copy + 1));
+        assert!(
+            text.contains(&format!("第{}份（共2份）{holder}", copy + 1)),
+            "copy {copy}: {text}"
+        );
+    }
 }
 
 #[test]

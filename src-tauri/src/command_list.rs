@@ -33,6 +33,9 @@ macro_rules! app_commands {
             ],
             signing: [
             unit_certificate,
+            unit_key_unlocked,
+            unlock_unit_key,
+            lock_unit_key,
             issue_unit_key,
             import_unit_key,
             export_package,
@@ -59,6 +62,13 @@ macro_rules! app_commands {
             untrust_certificate,
             import_review_result,
             review_results
+            ],
+            demand: [
+            demand_summary,
+            received_estimates,
+            export_demand_summary,
+            print_demand_summary,
+            choose_demand_files
             ]
         )
     };

@@ -7,7 +7,8 @@
 
 use base64::Engine as _;
 use gcforms::document::{
-    prefill, BackupCopy, BackupDataType, ChangeType, DispositionKind, FormKind, MaintainerNature,
+    prefill, BackupCopy, BackupDataType, ChangeType, DemandKind, DispositionKind, FormKind,
+    MaintainerNature,
 };
 use gcforms::policy::{CatalogEntry, Range, OS_OTHER, OS_OTHER_LABEL};
 use gcforms::store::{DraftStatus, DraftSummary, ExportKind, ListQuery, UnitProfile, VersionInfo};
@@ -100,6 +101,7 @@ pub fn catalogs(state: State<'_, AppState>) -> Catalogs {
         backup_copies: labelled(&BackupCopy::ALL, BackupCopy::label),
         change_types: labelled(&ChangeType::ALL, ChangeType::label),
         disposition_kinds: labelled(&DispositionKind::ALL, DispositionKind::label),
+        demand_kinds: labelled(&DemandKind::ALL, DemandKind::label),
         min_data_disk_gb: p.min_data_disk_gb,
         default_retention_months: p.backup.default_retention_months,
         retention_months: bounds(p.backup.retention_months),
@@ -344,9 +346,10 @@ pub async fn print_pdf(
     open_for_printing(&app, &bytes, &file_name)
 }
 
-/// Writes PDF `bytes` to the print folder as `file_name` and opens them in
-/// the system's PDF reader (see [`print_pdf`]); 打印审核单 prints this way too.
-pub fn open_for_printing(
+/// Writes `bytes` as `file_name` in the cache folder's print folder and
+/// opens it in the system's PDF reader (end-to-end tests set
+/// `GCFORMS_PRINT_DIR` to keep the file there without opening it).
+pub(crate) fn open_for_printing(
     app: &tauri::AppHandle,
     bytes: &[u8],
     file_name: &str,
@@ -426,11 +429,17 @@ pub async fn choose_export_path(
         ));
     }
     use tauri_plugin_dialog::DialogExt;
+    // The file's kind from its name: the summary exports a workbook or CSV.
+    let (kind, ext) = match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
+        Some("xlsx") => ("Excel 工作簿", "xlsx"),
+        Some("csv") => ("CSV 文件", "csv"),
+        _ => ("PDF 文件", "pdf"),
+    };
     let picked = app
         .dialog()
         .file()
         .set_file_name(&name)
-        .add_filter("PDF 文件", &["pdf"])
+        .add_filter(kind, &[ext])
         .blocking_save_file();
     Ok(picked
         .and_then(|p| p.into_path().ok())

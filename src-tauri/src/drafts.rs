@@ -58,6 +58,15 @@ impl Drafts {
         f(&store).map_err(storage)
     }
 
+    /// The store for a command of another module (年度需求汇总 reads the
+    /// received packages), its errors mapped like every other.
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> IpcResult<T> {
+        self.with(f)
+    }
+
     /// One draft with its document.
     pub fn get(&self, id: &str) -> IpcResult<OpenedDraft> {
         let draft = self.with(|s| s.get(id))?;

@@ -35,6 +35,11 @@ pub enum ErrorCode {
     Io,
     /// No unit key yet, a wrong passphrase, or a key that cannot sign.
     Key,
+    /// The unit key is locked: ask for its passphrase (解锁) and try again.
+    KeyLocked,
+    /// A new key file's passphrase is too short or too common; the message
+    /// says which, to be shown at the passphrase field.
+    WeakPassphrase,
     /// Documents that cannot be packed (errors, or 附件2 missing or for another unit).
     PackRefused,
     /// A file chosen by the user that is not what it must be (e.g. a holiday
@@ -147,6 +152,8 @@ pub struct Catalogs {
     pub change_types: Vec<Choice>,
     /// 数据处置 kinds of 附件4.
     pub disposition_kinds: Vec<Choice>,
+    /// 需求类型 of the 资源需求预估表 (新建, 扩容, 续用).
+    pub demand_kinds: Vec<Choice>,
     /// 数据盘 minimum (100GB起).
     pub min_data_disk_gb: i64,
     /// 默认 N 个月.

@@ -11,6 +11,7 @@
 
 pub mod calendar;
 pub mod commands;
+pub mod demand;
 pub mod drafts;
 pub mod ipc;
 pub mod review;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub store_notice: Option<String>,
     /// The unit key files, beside the draft store.
     pub unit_key: gcforms::sign::UnitKeyFile,
+    /// The unit key while unlocked in this run.
+    pub unlocked_key: signing::UnlockedKey,
     /// The working-day calendar: built-in years and those imported into the
     /// data folder.
     calendar: Mutex<Calendar>,
@@ -63,13 +66,14 @@ impl AppState {
         if let Some(n) = &store_notice {
             eprintln!("{n}");
         }
-        let unit_key = gcforms::sign::UnitKeyFile::in_dir(drafts.folder());
+        let unit_key = gcforms::sign::UnitKeyFile::in_dir(drafts.folder(), &policy.key_file);
         let calendar = Mutex::new(Calendar::load(drafts.folder()));
         Ok(AppState {
             policy,
             drafts,
             store_notice,
             unit_key,
+            unlocked_key: signing::UnlockedKey::default(),
             calendar,
             closing: AtomicBool::new(false),
         })
@@ -144,6 +148,7 @@ pub fn finish_close<R: tauri::Runtime>(window: &tauri::Window<R>) {
     if state.closing.swap(true, Ordering::SeqCst) {
         return;
     }
+    state.unlocked_key.lock();
     let _ = window.destroy();
 }
 

@@ -113,11 +113,12 @@ pub async fn receive_packages(
 }
 
 /// Asks which packages to import (several at once). End-to-end tests set
-/// `GCFORMS_OPEN_FILES` to a folder, whose files are the answer.
+/// `GCFORMS_OPEN_PACKAGES_DIR` to a folder, whose files are the answer
+/// (WebDriver cannot drive the system's dialog).
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_packages(app: tauri::AppHandle) -> IpcResult<Vec<String>> {
-    if let Some(dir) = std::env::var_os("GCFORMS_OPEN_FILES") {
+    if let Some(dir) = std::env::var_os("GCFORMS_OPEN_PACKAGES_DIR") {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map_err(|e| io("读取", &PathBuf::from(&dir).display().to_string(), e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -211,17 +212,20 @@ pub struct KeyChoice {
     pub passphrase: String,
 }
 
-fn open_key(state: &AppState, key: &KeyChoice) -> IpcResult<UnitKey> {
+fn open_key(state: &AppState, key: &KeyChoice) -> IpcResult<std::sync::Arc<UnitKey>> {
     match &key.file {
         Some(path) => {
             let bytes = read_file_limited(Path::new(path)).map_err(|e| io("读取", path, e))?;
             UnitKey::from_pkcs12(&bytes, &key.passphrase)
+                .map(std::sync::Arc::new)
                 .map_err(|e| IpcError::new(ErrorCode::Key, e.to_string()))
         }
-        None => state
-            .unit_key
-            .unlock(&key.passphrase)
-            .map_err(|e| IpcError::new(ErrorCode::Key, e.to_string())),
+        // The app's unit key: already unlocked in this run, or unlocked now
+        // (and kept, like 解锁) with the passphrase given.
+        None => crate::signing::unit_key(
+            state,
+            (!key.passphrase.is_empty()).then_some(key.passphrase.as_str()),
+        ),
     }
 }
 

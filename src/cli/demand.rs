@@ -1,6 +1,7 @@
 //! `gcforms demand summary FILE… [--year Y] [--format text|json|csv] [-o OUT]`:
 //! sums the demand estimates of SPEC §7 ([`gcforms::demand`]) and prints the
-//! tables; `-o OUT.xlsx` also writes the workbook, `-o OUT.csv` the CSV.
+//! tables; `-o OUT.xlsx` also writes the workbook, `-o OUT.csv` the CSV,
+//! `-o OUT.pdf` the printed pages.
 //!
 //! Exit codes: 0; 1 when an input was left out for errors (an estimate with
 //! errors, a package that does not verify) — the rest is still summed and
@@ -40,7 +41,7 @@ pub enum DemandCommand {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
         format: SummaryFormat,
-        /// 另存为 Excel 工作簿（.xlsx，含各地区柱状图）或 CSV（.csv）
+        /// 另存为 Excel 工作簿（.xlsx，含各地区柱状图）、CSV（.csv）或打印用的 PDF（.pdf）
         #[arg(short = 'o', long = "output", value_name = "OUT.xlsx")]
         output: Option<PathBuf>,
     },
@@ -62,6 +63,7 @@ pub enum SummaryFormat {
 enum OutputKind {
     Workbook,
     Csv,
+    Pdf,
 }
 
 /// Runs a `demand` subcommand.
@@ -81,6 +83,7 @@ fn output_kind(path: &Path) -> Option<OutputKind> {
     match ext.as_str() {
         "xlsx" => Some(OutputKind::Workbook),
         "csv" => Some(OutputKind::Csv),
+        "pdf" => Some(OutputKind::Pdf),
         _ => None,
     }
 }
@@ -96,7 +99,7 @@ fn summary(
         Some((path, None)) => {
             report_error(
                 &path.display().to_string(),
-                &"输出文件应以 .xlsx（Excel 工作簿）或 .csv 结尾（the output must be .xlsx or .csv）",
+                &"输出文件应以 .xlsx（Excel 工作簿）、.csv 或 .pdf 结尾（the output must be .xlsx, .csv or .pdf）",
             );
             return Outcome::Unreadable;
         }
@@ -155,6 +158,13 @@ fn summary(
         let bytes = match kind {
             OutputKind::Csv => to_csv(&summary),
             OutputKind::Workbook => match to_xlsx(&summary) {
+                Ok(b) => b,
+                Err(e) => {
+                    report_error("", &e);
+                    return Outcome::Unreadable;
+                }
+            },
+            OutputKind::Pdf => match gcforms::demand::print::to_pdf(&summary) {
                 Ok(b) => b,
                 Err(e) => {
                     report_error("", &e);

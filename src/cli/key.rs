@@ -1,5 +1,7 @@
 //! `gcforms key new|import|show`: the unit's key file (PKCS#12), and reading
 //! its passphrase (`GCFORMS_PASSPHRASE`, else the terminal, never echoed).
+//! A new file's passphrase must pass the policy's `key_file` rules (length,
+//! not a common password): refused with the reason, exit 2.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use gcforms::input::read_file_limited;
-use gcforms::sign::{SignError, UnitKey};
+use gcforms::policy::KeyFilePolicy;
+use gcforms::sign::{check_new_passphrase, SignError, UnitKey, WeakPassphrase};
 
 use super::{report_error, Outcome};
 
@@ -43,11 +46,11 @@ pub enum KeyCommand {
     },
 }
 
-/// Runs a `key` subcommand.
-pub fn run(command: KeyCommand) -> Outcome {
+/// Runs a `key` subcommand; new files are written as `policy` says.
+pub fn run(command: KeyCommand, policy: &KeyFilePolicy) -> Outcome {
     match command {
-        KeyCommand::New { unit, output } => new(&unit, &output),
-        KeyCommand::Import { file, output } => import(&file, &output),
+        KeyCommand::New { unit, output } => new(&unit, &output, policy),
+        KeyCommand::Import { file, output } => import(&file, &output, policy),
         KeyCommand::Show { file } => match open_key(&file) {
             Ok(key) => {
                 print_key(&key);
@@ -58,8 +61,8 @@ pub fn run(command: KeyCommand) -> Outcome {
     }
 }
 
-fn new(unit: &str, output: &Path) -> Outcome {
-    let passphrase = match passphrase("请设置密钥文件口令：", true) {
+fn new(unit: &str, output: &Path, policy: &KeyFilePolicy) -> Outcome {
+    let passphrase = match new_passphrase("请设置密钥文件口令：", policy) {
         Ok(p) => p,
         Err(e) => return fail("", &e),
     };
@@ -67,15 +70,15 @@ fn new(unit: &str, output: &Path) -> Outcome {
         Ok(k) => k,
         Err(e) => return fail("", &e),
     };
-    save(&key, &passphrase, output)
+    save(&key, &passphrase, output, policy)
 }
 
-fn import(file: &Path, output: &Path) -> Outcome {
+fn import(file: &Path, output: &Path, policy: &KeyFilePolicy) -> Outcome {
     let bytes = match read_file_limited(file) {
         Ok(b) => b,
         Err(e) => return fail(&file.display().to_string(), &e),
     };
-    let source = match passphrase("请输入所导入文件的口令：", false) {
+    let source = match passphrase("请输入所导入文件的口令：") {
         Ok(p) => p,
         Err(e) => return fail("", &e),
     };
@@ -83,20 +86,21 @@ fn import(file: &Path, output: &Path) -> Outcome {
         Ok(k) => k,
         Err(e) => return fail(&file.display().to_string(), &e),
     };
-    // With the variable set, the same passphrase protects the new file.
+    // With the variable set, the same passphrase protects the new file
+    // (and must pass the policy as any new one).
     let passphrase = if std::env::var_os(PASSPHRASE_ENV).is_some() {
         source
     } else {
-        match passphrase("请设置新密钥文件口令：", true) {
+        match new_passphrase("请设置新密钥文件口令：", policy) {
             Ok(p) => p,
             Err(e) => return fail("", &e),
         }
     };
-    save(&key, &passphrase, output)
+    save(&key, &passphrase, output, policy)
 }
 
-fn save(key: &UnitKey, passphrase: &str, output: &Path) -> Outcome {
-    let bytes = match key.to_pkcs12(passphrase) {
+fn save(key: &UnitKey, passphrase: &str, output: &Path, policy: &KeyFilePolicy) -> Outcome {
+    let bytes = match key.to_pkcs12(passphrase, policy) {
         Ok(b) => b,
         Err(e) => return fail("", &e),
     };
@@ -173,17 +177,40 @@ pub enum PassphraseError {
     /// An empty passphrase.
     #[error("{}", SignError::EmptyPassphrase)]
     Empty,
+    /// A new file's passphrase the policy refuses.
+    #[error("{0}")]
+    Weak(#[from] WeakPassphrase),
 }
 
-/// The passphrase: `GCFORMS_PASSPHRASE` when set, else asked on the terminal
-/// (twice when `confirm`). Empty is refused.
-pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, PassphraseError> {
+/// A passphrase for a new key file: as [`passphrase`], asked twice on the
+/// terminal, and refused before the second asking when the policy finds it
+/// weak.
+fn new_passphrase(prompt: &str, policy: &KeyFilePolicy) -> Result<String, PassphraseError> {
+    let check = |p: &str| check_new_passphrase(p, policy).map_err(PassphraseError::from);
+    passphrase_checked(prompt, Some(&check))
+}
+
+/// The passphrase of an existing file: `GCFORMS_PASSPHRASE` when set, else
+/// asked on the terminal. Empty is refused.
+pub fn passphrase(prompt: &str) -> Result<String, PassphraseError> {
+    passphrase_checked(prompt, None)
+}
+
+/// A new passphrase is checked by `new_rule` and, asked on the terminal,
+/// confirmed by a second entry.
+type NewRule<'a> = &'a dyn Fn(&str) -> Result<(), PassphraseError>;
+
+fn passphrase_checked(
+    prompt: &str,
+    new_rule: Option<NewRule<'_>>,
+) -> Result<String, PassphraseError> {
     let value = match std::env::var(PASSPHRASE_ENV) {
         Ok(v) => v,
         Err(std::env::VarError::NotUnicode(_)) => return Err(PassphraseError::NotUnicode),
         Err(std::env::VarError::NotPresent) => {
             let first = rpassword::prompt_password(prompt).map_err(PassphraseError::Terminal)?;
-            if confirm && !first.is_empty() {
+            if let (Some(rule), false) = (new_rule, first.is_empty()) {
+                rule(&first)?;
                 let again = rpassword::prompt_password("请再次输入口令：")
                     .map_err(PassphraseError::TerminalAgain)?;
                 if again != first {
@@ -196,6 +223,9 @@ pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, PassphraseError
     if value.is_empty() {
         return Err(PassphraseError::Empty);
     }
+    if let Some(rule) = new_rule {
+        rule(&value)?;
+    }
     Ok(value)
 }
 
@@ -203,7 +233,7 @@ pub fn passphrase(prompt: &str, confirm: bool) -> Result<String, PassphraseError
 pub fn open_key(path: &Path) -> Result<UnitKey, ()> {
     let name = path.display().to_string();
     let bytes = read_file_limited(path).map_err(|e| report_error(&name, &e))?;
-    let pass = passphrase("请输入密钥文件口令：", false).map_err(|e| report_error("", &e))?;
+    let pass = passphrase("请输入密钥文件口令：").map_err(|e| report_error("", &e))?;
     UnitKey::from_pkcs12(&bytes, &pass).map_err(|e| report_error(&name, &e))
 }
 

@@ -67,13 +67,13 @@ enum Command {
         #[command(subcommand)]
         command: drafts::DraftsCommand,
     },
-    /// 新建空白文档；附件3、附件4 可用 --from 从原申请（附件1）带入单位信息与主机清单（退出码：0 成功，1 原申请不是附件1，2 无法读取或写入）
+    /// 新建空白文档；附件3、附件4 可用 --from 从原申请（附件1）带入单位信息与主机清单；资源需求预估表可用 --from 以往年预估表为模板（预估年度加一年，填报日期为今天）（退出码：0 成功，1 原申请不是附件1 或模板不是预估表，2 无法读取或写入）
     New {
         /// 表单：application、security_pledge、change、cancellation 或 demand_estimate
         #[arg(value_name = "FORM", value_parser = drafts::parse_form)]
         form: gcforms::document::FormKind,
-        /// 原申请（附件1 的 JSON 文档）
-        #[arg(long, value_name = "APPLICATION.json")]
+        /// 原申请（附件1 的 JSON 文档），或作为模板的往年资源需求预估表
+        #[arg(long, value_name = "SOURCE.json")]
         from: Option<PathBuf>,
         /// 写入此文件（默认输出到标准输出）
         #[arg(short = 'o', long = "output", value_name = "OUT.json")]
@@ -249,7 +249,7 @@ pub fn run() -> ExitCode {
             );
             Outcome::Ok
         }
-        Command::Key { command } => key::run(command),
+        Command::Key { command } => key::run(command, &policy.key_file),
         Command::Pack {
             files,
             key,

@@ -1,7 +1,9 @@
-//! `gcforms new FORM [--from APPLICATION.json] [-o OUT.json]`: a blank
+//! `gcforms new FORM [--from SOURCE.json] [-o OUT.json]`: a blank
 //! document with a fresh `id`, as the app's 新建 makes one. A 附件3 or 附件4
 //! given `--from` starts from the application it changes or cancels
-//! ([`gcforms::document::prefill`]), as the app's 引用原申请 does.
+//! ([`gcforms::document::prefill`]), as the app's 引用原申请 does; a
+//! 资源需求预估表 given `--from` starts from last year's, as the app's
+//! 以此为模板新建 does.
 
 use std::path::Path;
 
@@ -16,15 +18,20 @@ pub fn run(form: FormKind, from: Option<&Path>, output: Option<&Path>) -> Outcom
     let mut document = new_document(form, &UnitProfile::default());
     if let Some(path) = from {
         let name = path.display().to_string();
-        let application = match read_file_limited(path).and_then(|b| gcforms::input::parse_json(&b))
-        {
+        let source = match read_file_limited(path).and_then(|b| gcforms::input::parse_json(&b)) {
             Ok(v) => v,
             Err(e) => {
                 report_error(&name, &e);
                 return Outcome::Unreadable;
             }
         };
-        document = match prefill::from_application(&document, &application) {
+        let filled = if form == FormKind::DemandEstimate {
+            let today = chrono::Local::now().date_naive();
+            prefill::from_estimate(&document, &source, today)
+        } else {
+            prefill::from_application(&document, &source)
+        };
+        document = match filled {
             Ok(d) => d,
             Err(e) => {
                 report_error(&name, &e);

@@ -14,8 +14,10 @@
 //! ([`Duplicate`]).
 //!
 //! The result is one [`Summary`]; [`table`] lays it out as the tables the
-//! CSV, the workbook ([`xlsx`]) and the command line's text show.
+//! CSV, the workbook ([`xlsx`]), the printed pages ([`print`]) and the
+//! command line's text show.
 
+pub mod print;
 mod source;
 pub mod table;
 pub mod xlsx;
@@ -43,6 +45,7 @@ pub struct Input {
 
 /// The sums of one year's estimates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Summary {
     /// 预估年度; `None` when no estimate counted and none was asked for.
     pub year: Option<i64>,
@@ -82,6 +85,7 @@ impl Summary {
 
 /// One row of 按地区.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AreaRow {
     /// The key of the policy's `jurisdictions` (`city`, `wujiang`, …).
     pub jurisdiction: String,
@@ -98,6 +102,7 @@ pub struct AreaRow {
 
 /// One row of 按使用单位.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UnitRow {
     /// 使用单位.
     pub unit_name: String,
@@ -114,6 +119,7 @@ pub struct UnitRow {
 
 /// An estimate filed after its due date (`estimate_late`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LateEstimate {
     /// The file it came in.
     pub file: String,
@@ -133,6 +139,7 @@ pub struct LateEstimate {
 
 /// Where an item was found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ItemRef {
     /// The file.
     pub file: String,
@@ -147,6 +154,7 @@ pub struct ItemRef {
 
 /// An item (using unit and system) found more than once and counted once.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Duplicate {
     /// 使用单位.
     pub unit_name: String,
@@ -162,6 +170,7 @@ pub struct Duplicate {
 
 /// Why an input or an estimate was not counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum NotCountedKind {
     /// A package that does not verify.
@@ -183,6 +192,7 @@ impl NotCountedKind {
 
 /// An input, or one estimate in it, left out of the sums.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NotCounted {
     /// The file.
     pub file: String,

@@ -2,7 +2,12 @@
 //! applicant and maintainer blocks, the original number, and the hosts (as
 //! the before-values of 附件3, as the list of 附件4). The desktop app's
 //! 引用原申请 and `gcforms new change --from APPLICATION.json` both come here.
+//!
+//! A 资源需求预估表 starts from last year's (以此为模板新建,
+//! `gcforms new demand_estimate --from LAST.json`): everything kept but the
+//! envelope, for the year after, dated today.
 
+use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Map, Value};
 
 use super::FormKind;
@@ -16,6 +21,53 @@ pub enum PrefillError {
     /// Only 附件3 and 附件4 refer to an original application.
     #[error("只有附件3 资源变更申请表和附件4 资源注销申请表可以引用原申请")]
     NotChangeOrCancellation,
+    /// A template for an estimate must be an estimate, and only an estimate
+    /// is made from one.
+    #[error("以此为模板新建需要一份资源需求预估表，新文档也应是资源需求预估表")]
+    NotAnEstimate,
+}
+
+/// Envelope members the new document keeps as its own: a template's number
+/// and times belong to the template.
+const ENVELOPE: [&str; 5] = ["form", "schema_version", "id", "created_at", "updated_at"];
+
+/// Fills `target` (a new, blank 资源需求预估表 with its own id) from `last`
+/// (an earlier estimate as stored): the filing unit's block, 需求明细 and 备注
+/// are kept; 预估年度 becomes the year after `last`'s, and never a year that
+/// is already past for a date of `today` (an estimate is always for the year
+/// after it is filed, 第十七条); 填报日期 is `today`.
+pub fn from_estimate(
+    target: &Value,
+    last: &Value,
+    today: NaiveDate,
+) -> Result<Value, PrefillError> {
+    let estimate = Some(FormKind::DemandEstimate.key());
+    let (Some(last_map), Value::Object(target)) = (last.as_object(), target) else {
+        return Err(PrefillError::NotAnEstimate);
+    };
+    if last.get("form").and_then(Value::as_str) != estimate
+        || target.get("form").and_then(Value::as_str) != estimate
+    {
+        return Err(PrefillError::NotAnEstimate);
+    }
+    let mut out = target.clone();
+    for (key, value) in last_map {
+        if !ENVELOPE.contains(&key.as_str()) {
+            out.insert(key.clone(), value.clone());
+        }
+    }
+    let next_year = i64::from(today.year()) + 1;
+    let year = last
+        .get("year")
+        .and_then(Value::as_i64)
+        .and_then(|y| y.checked_add(1))
+        .map_or(next_year, |y| y.max(next_year));
+    out.insert("year".into(), Value::from(year));
+    out.insert(
+        "submit_date".into(),
+        Value::String(today.format("%Y-%m-%d").to_string()),
+    );
+    Ok(Value::Object(out))
 }
 
 /// Applicant fields that belong to the old application, not to the new form.
@@ -120,6 +172,57 @@ mod tests {
         assert_eq!(out["hosts"].as_array().unwrap().len(), 3);
         assert!(out["hosts"][0].get("backup").is_none());
         assert_eq!(out["hosts"][0]["data_disk_gb"], 200);
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn an_estimate_becomes_next_years_dated_today() {
+        let last = example("demand_estimate");
+        let target = json!({"form":"demand_estimate","schema_version":1,"id":"new-id","unit_name":"资料里的单位"});
+        let out = from_estimate(&target, &last, day("2027-09-01")).unwrap();
+        assert_eq!(out["id"], "new-id");
+        assert_eq!(out["year"], last["year"].as_i64().unwrap() + 1);
+        assert_eq!(out["submit_date"], "2027-09-01");
+        assert_eq!(out["items"], last["items"]);
+        assert_eq!(out["unit_name"], last["unit_name"]);
+        assert_eq!(out["remarks"], last["remarks"]);
+        assert!(out.get("created_at").is_none() && out.get("updated_at").is_none());
+    }
+
+    #[test]
+    fn an_old_template_still_gives_the_year_after_today() {
+        let mut last = example("demand_estimate");
+        last["year"] = json!(2020);
+        let target = json!({"form":"demand_estimate","schema_version":1,"id":"n"});
+        let out = from_estimate(&target, &last, day("2027-08-01")).unwrap();
+        assert_eq!(out["year"], 2028);
+        last.as_object_mut().unwrap().remove("year");
+        let out = from_estimate(&target, &last, day("2027-08-01")).unwrap();
+        assert_eq!(out["year"], 2028);
+    }
+
+    #[test]
+    fn a_template_must_be_an_estimate_for_an_estimate() {
+        let app = example("application");
+        let last = example("demand_estimate");
+        let target = json!({"form":"demand_estimate","schema_version":1,"id":"n"});
+        let today = day("2027-09-01");
+        assert_eq!(
+            from_estimate(&target, &app, today),
+            Err(PrefillError::NotAnEstimate)
+        );
+        let change = json!({"form":"change","schema_version":1,"id":"c"});
+        assert_eq!(
+            from_estimate(&change, &last, today),
+            Err(PrefillError::NotAnEstimate)
+        );
+        assert_eq!(
+            from_estimate(&target, &json!([1]), today),
+            Err(PrefillError::NotAnEstimate)
+        );
     }
 
     #[test]

@@ -50,8 +50,6 @@ pub enum RenderError {
     NotValid(Vec<Finding>),
     /// Options out of range, e.g. zero copies (exit 2).
     InvalidOptions(String),
-    /// A form whose paper page is not written yet (exit 2).
-    NotPrintable(crate::document::FormKind),
 }
 
 impl fmt::Display for RenderError {
@@ -68,11 +66,6 @@ impl fmt::Display for RenderError {
                 findings.iter().filter(|x| x.severity == Severity::Error).count()
             ),
             RenderError::InvalidOptions(m) => write!(f, "{m}（invalid options）"),
-            RenderError::NotPrintable(form) => write!(
-                f,
-                "{}的打印尚未提供（printing this form is not available yet）",
-                form.short_name()
-            ),
         }
     }
 }

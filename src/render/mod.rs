@@ -31,6 +31,7 @@ mod forms;
 mod layout;
 mod line_break;
 pub(crate) mod pdf;
+mod tables;
 
 use crate::document::Document;
 use crate::policy::Policy;
@@ -39,6 +40,7 @@ use crate::rules::Report;
 pub use error::{MissingGlyph, RenderError};
 pub use font_cache::{common_chars, default_dir as font_cache_dir, CACHE_DIR_ENV, COMMON_CHARS};
 pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
+pub use tables::{render_tables, render_tables_with, PrintedCell, PrintedTable, TablesPage};
 
 use canvas::{Canvas, PAGE_H};
 use layout::{Flow, CONTENT_W, MARGIN_X};
@@ -136,7 +138,7 @@ pub fn render_all(
 
 /// Runs `render` with the common subsets, or again with the full faces when
 /// a character is beyond them (and teaches the subsets that character).
-fn with_system_fonts(
+pub(super) fn with_system_fonts(
     render: impl Fn(&Fonts) -> Result<Vec<u8>, RenderError>,
 ) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::shared()?;
@@ -258,7 +260,9 @@ fn sheets(
         Document::Cancellation(d) => {
             forms::cancellation::build(&mut flow, ink, d, policy, &options.reviews)
         }
-        Document::DemandEstimate(_) => return Err(RenderError::NotPrintable(doc.form())),
+        Document::DemandEstimate(d) => {
+            forms::demand::build(&mut flow, &ink, d, policy, &options.reviews)
+        }
     }
     if options.signature_area {
         flow.ensure(SIGNATURE_AREA_MM);

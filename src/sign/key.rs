@@ -3,8 +3,14 @@
 //!
 //! On disk the key lives only in a PKCS#12 file encrypted with the user's
 //! passphrase: written with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256) and an
-//! HMAC-SHA256 MAC; read also in the legacy forms (3DES, RC2-40 with SHA-1,
-//! as `openssl pkcs12 -legacy` writes).
+//! HMAC-SHA256 MAC, both with the policy's `key_file.pbkdf2_iterations`
+//! (600,000), under a passphrase [`check_new_passphrase`] accepts; read also
+//! with fewer iterations (files written before, 10,000) and in the legacy
+//! forms (3DES, RC2-40 with SHA-1, as `openssl pkcs12 -legacy` writes).
+//!
+//! The MAC's key derivation gets the same iteration count as the
+//! encryption's: a cheap MAC would let a stolen file's passphrase be
+//! guessed against the MAC instead.
 
 use std::fmt;
 
@@ -22,15 +28,12 @@ use x509_cert::spki::SubjectPublicKeyInfoOwned;
 use x509_cert::time::{Time, Validity};
 
 use super::cert::{CertInfo, Fingerprint, KeyKind};
+use super::passphrase::check_new_passphrase;
 use super::SignError;
+use crate::policy::KeyFilePolicy;
 
 /// How long a certificate issued by `key new` is valid.
 pub const CERT_VALIDITY_YEARS: i64 = 10;
-
-/// PBKDF2 iterations for the key file's encryption and MAC. 10,000 is the
-/// JDK's default and opens in a few milliseconds, which keeps `pack` fast;
-/// the passphrase is the real protection of a file on a clerk's PC.
-const PKCS12_ITERATIONS: u32 = 10_000;
 
 /// The friendly name of the key entry in files we write.
 const KEY_ALIAS: &str = "gcforms-unit-key";
@@ -178,11 +181,18 @@ impl UnitKey {
     }
 
     /// The PKCS#12 file: key and certificate (and chain) encrypted with
-    /// PBES2/AES-256-CBC + PBKDF2-HMAC-SHA256, MAC HMAC-SHA256.
-    pub fn to_pkcs12(&self, passphrase: &str) -> Result<Vec<u8>, SignError> {
+    /// PBES2/AES-256-CBC + PBKDF2-HMAC-SHA256, MAC HMAC-SHA256, each key
+    /// derived with the policy's iterations. A passphrase the policy finds
+    /// weak is refused ([`SignError::WeakPassphrase`]).
+    pub fn to_pkcs12(
+        &self,
+        passphrase: &str,
+        policy: &KeyFilePolicy,
+    ) -> Result<Vec<u8>, SignError> {
         if passphrase.is_empty() {
             return Err(SignError::EmptyPassphrase);
         }
+        check_new_passphrase(passphrase, policy).map_err(SignError::WeakPassphrase)?;
         let err = |e: &dyn fmt::Display| SignError::Crypto(e.to_string());
         let pkcs8 = self.signing.to_pkcs8_der().map_err(|e| err(&e))?;
         let key = p12_keystore::PrivateKey::from_der(pkcs8.as_bytes()).map_err(|e| err(&e))?;
@@ -201,9 +211,9 @@ impl UnitKey {
         store
             .writer(passphrase)
             .encryption_algorithm(p12_keystore::EncryptionAlgorithm::PbeWithHmacSha256AndAes256)
-            .encryption_iterations(PKCS12_ITERATIONS)
+            .encryption_iterations(policy.pbkdf2_iterations)
             .mac_algorithm(p12_keystore::MacAlgorithm::HmacSha256)
-            .mac_iterations(PKCS12_ITERATIONS)
+            .mac_iterations(policy.pbkdf2_iterations)
             .write()
             .map_err(|e| err(&e))
     }
@@ -298,14 +308,22 @@ mod tests {
         );
         assert_eq!(key.certificate().unit(), "韶关市不动产登记中心");
         assert!(key.certificate().valid_at(now));
-        let p12 = key.to_pkcs12("口令 secret").unwrap();
+        let policy = &crate::policy::Policy::default_shaoguan().key_file;
+        let p12 = key.to_pkcs12("口令 secret", policy).unwrap();
         let back = UnitKey::from_pkcs12(&p12, "口令 secret").unwrap();
         assert_eq!(back.fingerprint(), key.fingerprint());
         assert!(matches!(
             UnitKey::from_pkcs12(&p12, "wrong"),
             Err(SignError::KeyFile(_))
         ));
-        assert_eq!(key.to_pkcs12("").unwrap_err(), SignError::EmptyPassphrase);
+        assert_eq!(
+            key.to_pkcs12("", policy).unwrap_err(),
+            SignError::EmptyPassphrase
+        );
+        assert!(matches!(
+            key.to_pkcs12("woaini1314", policy),
+            Err(SignError::WeakPassphrase(_))
+        ));
         let sig = key.sign_es256(b"abc");
         assert!(key.certificate().verify(b"abc", &sig, true));
         assert!(!key.certificate().verify(b"abd", &sig, true));

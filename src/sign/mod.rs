@@ -2,7 +2,8 @@
 //! signatures' verification.
 //!
 //! - [`key`]: a unit's P-256 key pair and X.509 certificate, kept in a
-//!   passphrase-protected PKCS#12 file (issued here or imported from a CA).
+//!   passphrase-protected PKCS#12 file (issued here or imported from a CA);
+//!   [`passphrase`]: what a new file's passphrase must be.
 //! - [`cert`]: reading certificates, the SHA-256 [`Fingerprint`] printed on
 //!   附件2, and trust (`--trust`).
 //! - [`pdf`]: [`sign_pdf`] turns any PDF into a PAdES B-B signed PDF with a
@@ -23,12 +24,14 @@ pub mod cert;
 mod cms;
 pub mod jcs;
 pub mod key;
+pub mod passphrase;
 pub mod pdf;
 pub mod unit_key_file;
 
 pub use appearance::{cjk_font_available, SignatureAppearance};
 pub use cert::{CertError, CertInfo, Fingerprint, TrustStore};
 pub use key::UnitKey;
+pub use passphrase::{check_new_passphrase, WeakPassphrase};
 pub use pdf::{sign_pdf, sign_pdf_with_attachment, verify_pdf, Attachment, PdfSignature};
 pub use unit_key_file::{KeyFileError, UnitKeyFile};
 
@@ -41,6 +44,8 @@ use std::fmt;
 pub enum SignError {
     /// The passphrase is empty.
     EmptyPassphrase,
+    /// A new key file's passphrase is too short or too common.
+    WeakPassphrase(WeakPassphrase),
     /// The unit name is empty.
     EmptyUnit,
     /// The PKCS#12 file cannot be opened with this passphrase, or is damaged.
@@ -61,6 +66,7 @@ impl fmt::Display for SignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SignError::EmptyPassphrase => write!(f, "口令不能为空（empty passphrase）"),
+            SignError::WeakPassphrase(w) => write!(f, "{w}"),
             SignError::EmptyUnit => write!(f, "单位名称不能为空（empty unit name）"),
             SignError::KeyFile(e) => write!(
                 f,

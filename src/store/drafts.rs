@@ -8,7 +8,7 @@ use super::{
     extract, rfc3339, Db, Draft, DraftStatus, DraftSummary, ListQuery, Result, SavedDraft, Store,
     StoreError,
 };
-use crate::document::FormKind;
+use crate::document::{prefill, FormKind};
 use crate::input::read_document;
 use crate::rules::{Report, Severity};
 
@@ -443,11 +443,16 @@ impl Store {
     /// content under a new UUID, with the dates of the application cleared
     /// (申请日期, 申请期限, 签署时间, 期望完成日期, 下线日期, 数据保留期限,
     /// `created_at`, `updated_at`) and, in a pledge, the `application_id`,
-    /// which must name the new application. Returns the new draft.
+    /// which must name the new application. A 资源需求预估表 becomes the
+    /// next year's, dated today ([`prefill::from_estimate`]). Returns the
+    /// new draft.
     pub fn duplicate(&self, id: &str) -> Result<SavedDraft> {
         let text = self.document(id)?;
         let mut value: Value = serde_json::from_str(&text)
             .map_err(|e| StoreError::Database(format!("已存草稿无法解析：{e}")))?;
+        if value.get("form").and_then(Value::as_str) == Some(FormKind::DemandEstimate.key()) {
+            return self.next_years_estimate(&value);
+        }
         let Some(doc) = value.as_object_mut() else {
             return Err(StoreError::Database("已存草稿不是 JSON 对象".into()));
         };
@@ -477,6 +482,25 @@ impl Store {
         }
         let text = serde_json::to_string_pretty(&value)
             .map_err(|e| StoreError::Database(e.to_string()))?;
+        self.save_version(&text)
+    }
+
+    /// 以此为模板新建 of an estimate: a new draft for the year after, dated
+    /// today in China's calendar.
+    fn next_years_estimate(&self, last: &Value) -> Result<SavedDraft> {
+        const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
+        let today = chrono::DateTime::from_timestamp_millis(self.now() + CHINA_OFFSET_MS)
+            .map(|t| t.date_naive())
+            .ok_or_else(|| StoreError::Database("系统时钟无效".into()))?;
+        let blank = serde_json::json!({
+            "form": FormKind::DemandEstimate.key(),
+            "schema_version": last.get("schema_version").cloned().unwrap_or(Value::from(1)),
+            "id": uuid::Uuid::new_v4().to_string(),
+        });
+        let next = prefill::from_estimate(&blank, last, today)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&next).map_err(|e| StoreError::Database(e.to_string()))?;
         self.save_version(&text)
     }
 

@@ -11,11 +11,8 @@ use std::process::{Command, Output};
 use serde_json::{json, Value};
 
 use gcforms::demand::{load, summarize, Input, NotCountedKind};
-use gcforms::document::Document;
-use gcforms::package::{pack, PaperRenderer, RenderPdf};
+use gcforms::package::{pack, PaperRenderer};
 use gcforms::policy::Policy;
-use gcforms::render::{render, RenderError, RenderOptions};
-use gcforms::sign::Fingerprint;
 
 use crate::support::{example, gcforms, root};
 
@@ -173,34 +170,13 @@ fn generated_set() -> Vec<Value> {
     out
 }
 
-/// The PDF a package carries for a document. The estimate's paper page is
-/// not written yet (render refuses it); until it is, its package carries
-/// the printed 附件1 example instead, which is all that signing and
-/// `verify` need. Once the page exists, the real one is used.
-fn package_pdf(doc: &Document, policy: &Policy, fp: &Fingerprint) -> Result<Vec<u8>, RenderError> {
-    match PaperRenderer.render_pdf(doc, policy, fp) {
-        Err(RenderError::NotPrintable(_)) => {
-            let stand_in = gcforms::validate_value(example("application"), policy)
-                .unwrap()
-                .document
-                .unwrap();
-            let options = RenderOptions {
-                signature_area: true,
-                ..RenderOptions::default()
-            };
-            render(&stand_in, policy, &options)
-        }
-        other => other,
-    }
-}
-
 /// A signed package of `documents`, as `pack` writes it.
 fn package(documents: Vec<Value>) -> Vec<u8> {
     let p = pack(
         documents,
         policy(),
         crate::sign::key(),
-        &package_pdf,
+        &PaperRenderer,
         &crate::sign::options(),
     )
     .unwrap();
@@ -492,12 +468,94 @@ fn unreadable_inputs_and_outputs_exit_2() {
             vec!["-o", "/nonexistent-dir/汇总.xlsx"],
             "无法写入输出文件",
         ),
-        (vec![ok.clone()], vec!["-o", "汇总.pdf"], ".xlsx"),
+        (vec![ok.clone()], vec!["-o", "汇总.txt"], ".xlsx"),
         (vec![ok.clone()], vec!["--format", "xml"], "xml"),
     ] {
         let out = summary_cmd(&files, &extra);
         assert_eq!(code(&out), 2, "{extra:?} {}", text(&out.stderr));
         assert!(text(&out.stderr).contains(words), "{}", text(&out.stderr));
+    }
+}
+
+/// `-o OUT.pdf` prints the summary: the tables on A4 pages with the fonts
+/// embedded, each area's sums as counted here from the files, and a table
+/// long enough to run over pages repeats its heads.
+#[test]
+fn the_summary_prints_as_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![write_json(
+        dir.path(),
+        "own.json",
+        &example("demand_estimate"),
+    )];
+    // A county estimate with enough rows to need more than one page.
+    let mut county = example("demand_estimate");
+    county["id"] = json!("county-1");
+    county["unit_name"] = json!("乳源瑶族自治县政务服务数据管理局");
+    county["jurisdiction"] = json!("ruyuan");
+    let items: Vec<Value> = (0..90)
+        .map(|i| {
+            json!({"unit_name": format!("乳源单位{i:02}"), "system_name": "办公系统",
+            "kind": "continue", "hosts": 1, "vcpu": 4, "memory_gb": 8, "storage_gb": 100 + i})
+        })
+        .collect();
+    county["items"] = json!(items);
+    files.push(write_json(dir.path(), "county.json", &county));
+    let pdf = dir.path().join("汇总.pdf");
+    let out = summary_cmd(&files, &["-o", pdf.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+
+    let pdftotext = |first: Option<usize>| {
+        let mut c = Command::new("pdftotext");
+        c.args(["-enc", "UTF-8"]);
+        if let Some(p) = first {
+            c.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+        }
+        let o = c
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        text(&o.stdout).replace(char::is_whitespace, "")
+    };
+    let all = pdftotext(None);
+    let sum = |doc: &Value, key: &str| -> i64 {
+        doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i[key].as_i64().unwrap())
+            .sum()
+    };
+    let own = example("demand_estimate");
+    for (area, doc) in [("市直", &own), ("乳源瑶族自治县", &county)] {
+        let row = format!(
+            "{area}1{}{}{}{}{}",
+            doc["items"].as_array().unwrap().len(),
+            sum(doc, "hosts"),
+            sum(doc, "vcpu"),
+            sum(doc, "memory_gb"),
+            sum(doc, "storage_gb")
+        );
+        assert!(all.contains(&row), "{row} not in:\n{all}");
+    }
+    for table in ["按地区", "按使用单位", "逾期填报", "重复计列"] {
+        assert!(all.contains(table), "{table}");
+    }
+    let pages = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let pages: usize = text(&pages.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages >= 2, "ninety units run over a page: {pages}");
+    let second = pdftotext(Some(2));
+    assert!(
+        second.contains("使用单位所属地区需求(项)主机(台)"),
+        "the heads repeat: {second}"
+    );
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    for row in text(&fonts.stdout).lines().skip(2) {
+        assert!(row.contains(" yes yes yes "), "embedded subset: {row}");
     }
 }
 
@@ -527,22 +585,6 @@ fn a_closed_pipe_is_not_a_panic() {
             text(&out.stderr)
         );
     }
-}
-
-/// Until its page is written, printing an estimate is refused with a clear
-/// message, not a wrong form.
-#[test]
-fn printing_an_estimate_is_refused_for_now() {
-    let out = gcforms()
-        .args(["render", "examples/demand_estimate.json", "-o", "/dev/null"])
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 2);
-    assert!(
-        text(&out.stderr).contains("资源需求预估表的打印尚未提供"),
-        "{}",
-        text(&out.stderr)
-    );
 }
 
 /// 10,000 items in one estimate, and the same file again (so every item is

@@ -536,6 +536,99 @@ fn a_clerk_packs_and_the_reviewers_decide_today_by_default() {
     }
 }
 
+/// A 资源需求预估表 of a county unit filing through its 主管单位 is packed
+/// without any 附件2, carries its own printed page, and follows its own
+/// route (主管部门 → 县 → 市) drawn from its top-level fields.
+#[test]
+fn an_estimate_is_packed_alone_and_reviewed_along_its_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    reviewer_keys(d);
+    let o = gcforms(
+        d,
+        &["key", "new", "--unit", UNIT, "-o", "clerk.p12"],
+        Some(PASS),
+    );
+    assert_eq!(code(&o), 0);
+    let mut estimate = example("demand_estimate");
+    estimate["unit_name"] = json!(UNIT);
+    estimate["supervisor_unit"] = json!(SUPERVISOR);
+    estimate["jurisdiction"] = json!("zhenjiang");
+    std::fs::write(d.join("e.json"), serde_json::to_vec(&estimate).unwrap()).unwrap();
+    let o = gcforms(
+        d,
+        &["pack", "e.json", "--key", "clerk.p12", "-o", "e.gcpkg.json"],
+        Some(PASS),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // The package's PDF is the estimate's own page, read by poppler.
+    let package: Value =
+        serde_json::from_slice(&std::fs::read(d.join("e.gcpkg.json")).unwrap()).unwrap();
+    let documents = package["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1);
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(documents[0]["pdf"]["base64"].as_str().unwrap())
+        .unwrap();
+    std::fs::write(d.join("e.pdf"), pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(d.join("e.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains("资源需求预估表"), "{text}");
+    assert!(text.contains("不动产统一登记信息平台"), "{text}");
+
+    let (c, v) = verify_json(d, "e.gcpkg.json", &[]);
+    assert_eq!(c, 0, "{v:#}");
+    assert_eq!(v["status"], "awaiting_supervisor");
+    // The county cannot decide before the 主管部门.
+    let o = review(
+        d,
+        "e.gcpkg.json",
+        ask("county", "approve", "同意。", None),
+        "x.gcpkg.json",
+        Some(PASS),
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("review_level_order"), "{}", stderr(&o));
+    assert!(!d.join("x.gcpkg.json").exists());
+    reviewed(
+        d,
+        "e.gcpkg.json",
+        ask("supervisor", "approve", "初审通过。", None),
+        "e1.gcpkg.json",
+    );
+    assert_eq!(
+        verify_json(d, "e1.gcpkg.json", &[]).1["status"],
+        "awaiting_county"
+    );
+    reviewed(
+        d,
+        "e1.gcpkg.json",
+        ask("county", "approve", "同意上报。", None),
+        "e2.gcpkg.json",
+    );
+    assert_eq!(
+        verify_json(d, "e2.gcpkg.json", &[]).1["status"],
+        "awaiting_city"
+    );
+    reviewed(
+        d,
+        "e2.gcpkg.json",
+        ask("city", "approve", "同意。", None),
+        "e3.gcpkg.json",
+    );
+    let (c, v) = verify_json(d, "e3.gcpkg.json", &[]);
+    assert_eq!(c, 0, "{v:#}");
+    assert_eq!(v["status"], "approved");
+}
+
 #[test]
 fn a_provisional_deadline_is_said() {
     let dir = tempfile::tempdir().unwrap();

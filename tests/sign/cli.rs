@@ -10,7 +10,8 @@ use crate::support::{code, gcforms_in as gcforms, stderr, stdout};
 
 const PASS: &str = "测试口令 passphrase";
 
-fn ex(name: &str) -> String {
+/// The path of `examples/<name>.json`, as an argument.
+pub(super) fn ex(name: &str) -> String {
     examples_dir()
         .join(format!("{name}.json"))
         .display()

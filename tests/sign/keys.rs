@@ -82,16 +82,26 @@ fn fingerprint_format_is_openssls() {
         .all(|b| b == b':' || b.is_ascii_digit() || (b'A'..=b'F').contains(&b)));
 }
 
+/// How the shipped policy protects key files.
+fn key_file_policy() -> &'static gcforms::policy::KeyFilePolicy {
+    &super::policy().key_file
+}
+
 #[test]
 fn key_file_is_modern_pkcs12_that_openssl_reads() {
-    let p12 = key().to_pkcs12("口令-passphrase").unwrap();
+    let p12 = key()
+        .to_pkcs12("口令-passphrase", key_file_policy())
+        .unwrap();
     let back = UnitKey::from_pkcs12(&p12, "口令-passphrase").unwrap();
     assert_eq!(back.fingerprint(), key().fingerprint());
     assert!(matches!(
         UnitKey::from_pkcs12(&p12, "wrong"),
         Err(SignError::KeyFile(_))
     ));
-    assert_eq!(key().to_pkcs12("").unwrap_err(), SignError::EmptyPassphrase);
+    assert_eq!(
+        key().to_pkcs12("", key_file_policy()).unwrap_err(),
+        SignError::EmptyPassphrase
+    );
     if !have("openssl", &["version"]) {
         return;
     }
@@ -116,6 +126,16 @@ fn key_file_is_modern_pkcs12_that_openssl_reads() {
     assert!(text.contains("PBES2, PBKDF2, AES-256-CBC"), "{text}");
     assert!(text.contains("PRF hmacWithSHA256"), "{text}");
     assert!(text.contains("MAC: sha256"), "{text}");
+    // The MAC's key derivation and each encrypted part's PBKDF2 (the key
+    // bag and the certificates) run the policy's iterations: a cheaper MAC
+    // would let the passphrase be guessed against it.
+    let iterations = format!("Iteration {}", key_file_policy().pbkdf2_iterations);
+    assert_eq!(key_file_policy().pbkdf2_iterations, 600_000);
+    assert!(
+        text.contains(&format!("MAC: sha256, {iterations}")),
+        "{text}"
+    );
+    assert_eq!(text.matches(&iterations).count(), 3, "{text}");
     let wrong = Command::new("openssl")
         .args([
             "pkcs12",
@@ -245,7 +265,9 @@ fn imports_openssl_pkcs12_modern_and_legacy() {
         let sigs = verify_pdf(&signed).unwrap();
         assert!(sigs[0].is_intact() && sigs[0].covers_whole_file, "{file}");
         // Re-saved in our format, it opens again.
-        let again = UnitKey::from_pkcs12(&k.to_pkcs12("new").unwrap(), "new").unwrap();
+        let new = "新的单位口令 new";
+        let again =
+            UnitKey::from_pkcs12(&k.to_pkcs12(new, key_file_policy()).unwrap(), new).unwrap();
         assert_eq!(again.fingerprint(), expected);
     }
 }
@@ -407,16 +429,23 @@ fn rsa_keys_are_refused_for_signing_but_verified_in_a_chain() {
 
 #[test]
 fn damaged_key_files_are_errors() {
-    let p12 = key().to_pkcs12("pw").unwrap();
+    // Damage, not the iteration count, is under test: a cheap file keeps
+    // the few dozen openings quick.
+    let cheap = gcforms::policy::KeyFilePolicy {
+        pbkdf2_iterations: 2048,
+        ..key_file_policy().clone()
+    };
+    let pw = "damaged-file passphrase";
+    let p12 = key().to_pkcs12(pw, &cheap).unwrap();
     for cut in [0, 1, 16, p12.len() / 2, p12.len() - 1] {
-        assert!(UnitKey::from_pkcs12(&p12[..cut], "pw").is_err(), "{cut}");
+        assert!(UnitKey::from_pkcs12(&p12[..cut], pw).is_err(), "{cut}");
     }
     for i in (0..p12.len()).step_by(37) {
         let mut bad = p12.clone();
         bad[i] ^= 0x10;
         // Either refused, or (a flip in an unprotected length byte that
         // still decodes) the very same key.
-        if let Ok(k) = UnitKey::from_pkcs12(&bad, "pw") {
+        if let Ok(k) = UnitKey::from_pkcs12(&bad, pw) {
             assert_eq!(k.fingerprint(), key().fingerprint());
         }
     }

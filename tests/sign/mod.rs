@@ -5,6 +5,7 @@
 
 mod cli;
 mod hostile;
+mod key_files;
 mod keys;
 mod package;
 mod pdf;

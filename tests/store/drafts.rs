@@ -434,6 +434,30 @@ fn duplicate_makes_a_new_draft_without_this_years_dates() {
     assert_eq!(new["unit_name"], "韶关市数据管理中心");
 }
 
+/// 以此为模板新建 of an estimate makes next year's, dated today in China's
+/// calendar (the clock at 16:30 UTC is already the next day in Shaoguan),
+/// with the rows kept and no errors.
+#[test]
+fn duplicating_an_estimate_makes_next_years_dated_today() {
+    let (_dir, mut store) = temp_store();
+    // 2027-09-01T16:30:00Z is 2027-09-02 00:30 in Beijing time.
+    store.set_clock(|| 1_819_816_200_000);
+    let text =
+        std::fs::read_to_string(crate::support::root().join("examples/demand_estimate.json"))
+            .unwrap();
+    let last = store.save(&text).unwrap();
+    let copy = store.duplicate(&last.id).unwrap();
+    assert_ne!(copy.id, last.id);
+    let old: Value = serde_json::from_str(&text).unwrap();
+    let new: Value = serde_json::from_str(&store.document(&copy.id).unwrap()).unwrap();
+    assert_eq!(new["year"], old["year"].as_i64().unwrap() + 1);
+    assert_eq!(new["submit_date"], "2027-09-02");
+    assert_eq!(new["items"], old["items"]);
+    assert!(new.get("created_at").is_none());
+    let report = gcforms::validate_value(new, gcforms::policy::Policy::default_shaoguan()).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
 fn profile() -> UnitProfile {
     UnitProfile {
         unit_name: "韶关市数据管理中心".into(),

@@ -37,6 +37,9 @@ import type {
   SignedReview,
   TrustedCertificate,
   ReviewResult,
+  DemandSources,
+  ReceivedPackage,
+  Summary,
 } from "./bindings/commands";
 
 export type * from "./bindings/commands";
@@ -99,8 +102,14 @@ export interface Backend {
   /** 单位证书, 导出提交包, 验证. */
   unitCertificate(): Promise<CertificateInfo | null>;
   issueUnitKey(unit: string, passphrase: string): Promise<CertificateInfo>;
-  importUnitKey(path: string, passphrase: string): Promise<CertificateInfo>;
-  exportPackage(ids: string[], passphrase: string, path: string): Promise<ExportDone>;
+  /** Opened with `passphrase`, kept under `newPassphrase` (the same when empty). */
+  importUnitKey(path: string, passphrase: string, newPassphrase: string): Promise<CertificateInfo>;
+  /** Whether the unit key is unlocked in this run (then signing asks nothing). */
+  unitKeyUnlocked(): Promise<boolean>;
+  unlockUnitKey(passphrase: string): Promise<CertificateInfo>;
+  lockUnitKey(): Promise<void>;
+  /** Signs with the unlocked unit key (`key_locked` when it is locked). */
+  exportPackage(ids: string[], path: string): Promise<ExportDone>;
   verifyFile(path: string): Promise<VerifyResult>;
   chooseOpenPath(kind: "p12" | "verify" | "calendar" | "cert" | "package"): Promise<string | null>;
   /** 设置 · 节假日安排: the years the working-day calendar knows, and an import. */
@@ -126,6 +135,15 @@ export interface Backend {
   reviewResults(): Promise<ReviewResult[]>;
   /** Runs `f` with the paths of files dropped on the window. */
   onFilesDropped(f: (paths: string[]) => void): Promise<void>;
+  /** 年度需求汇总: the core's summary of files and received packages. */
+  demandSummary(sources: DemandSources): Promise<Summary>;
+  /** Received packages that hold an estimate (the reviewer's inbox). */
+  receivedEstimates(): Promise<ReceivedPackage[]>;
+  /** Writes the summary as .xlsx or .csv, by the path's extension. */
+  exportDemandSummary(sources: DemandSources, path: string): Promise<ExportDone>;
+  printDemandSummary(sources: DemandSources): Promise<ExportDone>;
+  /** The multi-file open dialog; empty when cancelled. */
+  chooseDemandFiles(): Promise<string[]>;
 }
 
 export const tauriBackend: Backend = {
@@ -158,8 +176,11 @@ export const tauriBackend: Backend = {
   chooseSavePath: (defaultName) => unwrap(commands.chooseExportPath(defaultName)),
   unitCertificate: () => unwrap(commands.unitCertificate()),
   issueUnitKey: (u, p) => unwrap(commands.issueUnitKey(u, p)),
-  importUnitKey: (path, p) => unwrap(commands.importUnitKey(path, p)),
-  exportPackage: (ids, p, path) => unwrap(commands.exportPackage(ids, p, path)),
+  importUnitKey: (path, p, np) => unwrap(commands.importUnitKey(path, p, np)),
+  unitKeyUnlocked: () => commands.unitKeyUnlocked(),
+  unlockUnitKey: (p) => unwrap(commands.unlockUnitKey(p)),
+  lockUnitKey: () => commands.lockUnitKey().then(() => undefined),
+  exportPackage: (ids, path) => unwrap(commands.exportPackage(ids, path)),
   verifyFile: (path) => unwrap(commands.verifyFile(path)),
   chooseOpenPath: (kind) => unwrap(commands.chooseOpenPath(kind)),
   calendarYears: () => commands.calendarYears(),
@@ -182,6 +203,11 @@ export const tauriBackend: Backend = {
   async onFilesDropped(f) {
     await events.filesDropped.listen((e) => f(e.payload.paths));
   },
+  demandSummary: (s) => unwrap(commands.demandSummary(s)),
+  receivedEstimates: () => unwrap(commands.receivedEstimates()),
+  exportDemandSummary: (s, path) => unwrap(commands.exportDemandSummary(s, path)),
+  printDemandSummary: (s) => unwrap(commands.printDemandSummary(s)),
+  chooseDemandFiles: () => unwrap(commands.chooseDemandFiles()),
 };
 
 /** True inside the Tauri window. */

@@ -9,7 +9,8 @@ export type Route =
   | { view: "editor"; id: string }
   | { view: "signing" }
   | { view: "inbox" }
-  | { view: "package"; sha256: string };
+  | { view: "package"; sha256: string }
+  | { view: "demand_summary" };
 
 class AppState {
   backend: Backend = tauriBackend;
@@ -44,10 +45,9 @@ class AppState {
     return this.labels.map((l) => l.form);
   }
 
-  /** The forms the editor has a page for: the 新建 buttons. The demand
-   *  estimate's page is not built yet; its drafts are listed all the same. */
+  /** The forms the editor has a page for: the 新建 buttons (every form). */
   get newForms(): FormKind[] {
-    return this.forms.filter((f) => f !== "demand_estimate");
+    return this.forms;
   }
 
   shortName(form: FormKind): string {

@@ -6,6 +6,7 @@
 pub(super) mod application;
 pub(super) mod cancellation;
 pub(super) mod change;
+pub(super) mod demand;
 pub(super) mod pledge;
 
 use crate::document::{Applicant, FormKind, Maintainer, MaintainerNature};
@@ -50,12 +51,15 @@ pub(super) fn top_field(form: FormKind, path: &str) -> Field {
     field(form, path, path)
 }
 
-/// The attachment number, the title, and the continuation title of later pages.
+/// The attachment number (none for the demand estimate, which is no
+/// attachment of the measures), the title, and the continuation title of
+/// later pages.
 pub(super) fn title(flow: &mut Flow, ink: &Ink, form: FormKind, lines: &[&str]) {
-    let number = form.short_name().split(' ').next().unwrap_or_default();
-    flow.place(&Band::free(
-        ink.para(14.0).face(Face::Heading).text(number).build(),
-    ));
+    if let Some((number, _)) = form.short_name().split_once(' ') {
+        flow.place(&Band::free(
+            ink.para(14.0).face(Face::Heading).text(number).build(),
+        ));
+    }
     for (i, line) in lines.iter().enumerate() {
         let p = ink
             .para(TITLE_PT)

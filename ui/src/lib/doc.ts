@@ -22,6 +22,11 @@ export function newCancelledHost(): Json {
   return { name: "", quantity: 1 };
 }
 
+/** A new 需求明细 row of the 资源需求预估表. */
+export function newDemandItem(): Json {
+  return { system_name: "" };
+}
+
 /** A new 变更内容 item of 附件3. */
 export function newChangeItem(): Json {
   return { host_name: "", before: newHost(), after: newHost() };
@@ -62,6 +67,10 @@ export function normalize(doc: Json): Json {
       d.hosts = arr(d.hosts);
       if ((d.hosts as Json[]).length === 0) d.hosts = [newCancelledHost()];
       delete d.totals;
+      break;
+    case "demand_estimate":
+      d.items = arr(d.items);
+      if ((d.items as Json[]).length === 0) d.items = [newDemandItem()];
       break;
   }
   return d;
