@@ -987,7 +987,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let driver = Driver::start(data.path());
     let c = driver.session(&app_binary()).await?;
     ready(&c).await?;
-    click_css(&c, "button.signing-link").await?;
+    click_css(&c, "#open-signing").await?;
     type_css(&c, "#k-unit", "韶关市不动产登记中心").await?;
     type_css(&c, "#k-p1", "woaini1314").await?;
     type_css(&c, "#k-p2", "woaini1314").await?;
