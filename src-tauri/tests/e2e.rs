@@ -711,9 +711,9 @@ fn close_button_keeps_input() {
         .spawn()
         .expect("the app starts");
     std::thread::sleep(Duration::from_secs(4));
-    // Keyboard only, which also checks the tab order: 首页, 单位证书 · 提交包 ·
-    // 验证 → 附件1 新建 (Enter); in the editor: 首页, 单位证书…, 返回, 历史版本,
-    // 预览, 打印, 导出 PDF, then 单位名称.
+    // Keyboard only, which also checks the tab order: 首页, 年度需求汇总,
+    // 单位证书 · 提交包 · 验证 → 附件1 新建 (Enter); in the editor: 首页,
+    // 年度需求汇总, 单位证书…, 返回, 历史版本, 预览, 打印, 导出 PDF, then 单位名称.
     xdotool(&[
         "search",
         "--sync",
@@ -722,10 +722,10 @@ fn close_button_keeps_input() {
         "windowfocus",
         "--sync",
     ]);
-    xdotool(&["key", "Tab", "Tab", "Tab", "Return"]);
+    xdotool(&["key", "Tab", "Tab", "Tab", "Tab", "Return"]);
     std::thread::sleep(Duration::from_millis(1500));
     xdotool(&[
-        "key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab",
+        "key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab",
     ]);
     xdotool(&["type", "--delay", "15", "typed-right-before-close"]);
     // At once: no debounce has fired yet.
