@@ -30,6 +30,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+mod support;
+use support::{big_application, repo};
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// tauri-driver on free ports; stopped with SIGTERM (never SIGKILL: a killed
@@ -145,10 +148,6 @@ fn app_binary() -> PathBuf {
     std::env::var_os("GCFORMS_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gcforms-app")))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Polls a JavaScript condition until it is true.
@@ -758,23 +757,6 @@ fn close_button_keeps_input() {
         }
     }
     assert!(found, "what was typed before closing was not saved");
-}
-
-/// A 300-host 附件1, built from the example's rows.
-fn big_application() -> Value {
-    let text = std::fs::read_to_string(repo().join("examples/application.json")).unwrap();
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
-    let rows = doc["hosts"].as_array().unwrap().clone();
-    let hosts: Vec<Value> = (0..300)
-        .map(|i| {
-            let mut h = rows[i % rows.len()].clone();
-            h["name"] = json!(format!("host-{i:03}"));
-            h
-        })
-        .collect();
-    doc["hosts"] = json!(hosts);
-    doc.as_object_mut().unwrap().remove("totals");
-    doc
 }
 
 /// Sum of `Rss:` and `Pss:` (kB) of a process and all its descendants.
