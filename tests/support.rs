@@ -91,3 +91,17 @@ pub fn gcforms() -> std::process::Command {
     cmd.current_dir(root());
     cmd
 }
+
+/// A small xorshift generator: random positions and moments without a
+/// dependency (seeded by the caller, who prints the seed).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}

@@ -24,7 +24,7 @@
 //! bytes unchanged.
 
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,6 +35,8 @@ use gcforms_app::drafts::Drafts;
 use rusqlite::Connection;
 use serde_json::{json, Value};
 use sha2::Digest;
+
+mod support;
 
 const KILLS: usize = 1000;
 const DB_VAR: &str = "GCFORMS_APP_CRASH_DB";
@@ -47,26 +49,11 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// The example 附件1 grown to 300 hosts, with `marker` in 备注.
 fn big_application(marker: &str) -> Value {
-    let text = std::fs::read_to_string(repo().join("examples/application.json")).unwrap();
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
-    let rows = doc["hosts"].as_array().unwrap().clone();
-    let hosts: Vec<Value> = (0..300)
-        .map(|i| {
-            let mut h = rows[i % rows.len()].clone();
-            h["name"] = json!(format!("host-{i:03}"));
-            h
-        })
-        .collect();
-    doc["hosts"] = json!(hosts);
+    let mut doc = support::big_application();
     doc["id"] = json!(DRAFT_ID);
     doc["remarks"] = json!(marker);
-    doc.as_object_mut().unwrap().remove("totals");
     doc
 }
 

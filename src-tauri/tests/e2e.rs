@@ -34,6 +34,9 @@ use std::time::{Duration, Instant};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+mod support;
+use support::{big_application, repo};
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// tauri-driver on free ports; stopped with SIGTERM (never SIGKILL: a killed
@@ -151,10 +154,6 @@ fn app_binary() -> PathBuf {
     std::env::var_os("GCFORMS_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gcforms-app")))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Polls a JavaScript condition until it is true.
@@ -717,9 +716,10 @@ fn close_button_keeps_input() {
         .spawn()
         .expect("the app starts");
     std::thread::sleep(Duration::from_secs(4));
-    // Keyboard only, which also checks the tab order: 首页, 单位证书 · 提交包 ·
-    // 验证 → 附件1 新建 (Enter); in the editor: 首页, 单位证书…, 返回, 历史版本,
-    // 预览, 打印, 导出 PDF, then 单位名称.
+    // Keyboard only, which also checks the tab order: 首页, 审核工作台,
+    // 年度需求汇总, 单位证书 · 提交包 · 验证 → 附件1 新建 (Enter); in the editor:
+    // 首页, 审核工作台, 年度需求汇总, 单位证书…, 返回, 历史版本, 预览, 打印,
+    // 导出 PDF, then 单位名称.
     xdotool(&[
         "search",
         "--sync",
@@ -728,10 +728,10 @@ fn close_button_keeps_input() {
         "windowfocus",
         "--sync",
     ]);
-    xdotool(&["key", "Tab", "Tab", "Tab", "Return"]);
+    xdotool(&["key", "Tab", "Tab", "Tab", "Tab", "Tab", "Return"]);
     std::thread::sleep(Duration::from_millis(1500));
     xdotool(&[
-        "key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab",
+        "key", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab",
     ]);
     xdotool(&["type", "--delay", "15", "typed-right-before-close"]);
     // At once: no debounce has fired yet.
@@ -764,23 +764,6 @@ fn close_button_keeps_input() {
         }
     }
     assert!(found, "what was typed before closing was not saved");
-}
-
-/// A 300-host 附件1, built from the example's rows.
-fn big_application() -> Value {
-    let text = std::fs::read_to_string(repo().join("examples/application.json")).unwrap();
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
-    let rows = doc["hosts"].as_array().unwrap().clone();
-    let hosts: Vec<Value> = (0..300)
-        .map(|i| {
-            let mut h = rows[i % rows.len()].clone();
-            h["name"] = json!(format!("host-{i:03}"));
-            h
-        })
-        .collect();
-    doc["hosts"] = json!(hosts);
-    doc.as_object_mut().unwrap().remove("totals");
-    doc
 }
 
 /// Sum of `Rss:` and `Pss:` (kB) of a process and all its descendants.
@@ -993,7 +976,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let driver = Driver::start(data.path());
     let c = driver.session(&app_binary()).await?;
     ready(&c).await?;
-    click_css(&c, "button.signing-link").await?;
+    click_css(&c, "#open-signing").await?;
     type_css(&c, "#k-unit", "韶关市不动产登记中心").await?;
     type_css(&c, "#k-p1", "woaini1314").await?;
     type_css(&c, "#k-p2", "woaini1314").await?;

@@ -261,7 +261,7 @@ fn sheets(
             forms::cancellation::build(&mut flow, ink, d, policy, &options.reviews)
         }
         Document::DemandEstimate(d) => {
-            forms::demand::build(&mut flow, &ink, d, policy, &options.reviews)
+            forms::demand::build(&mut flow, ink, d, policy, &options.reviews)
         }
     }
     if options.signature_area {

@@ -5,6 +5,7 @@
 use gcforms::package::{verify_package, verify_signed_pdf};
 
 use super::{calendar, packed, policy, signed_pdf};
+use crate::support::Rng;
 
 /// Flips `mask` into byte `i`.
 fn flipped(bytes: &[u8], i: usize, mask: u8) -> Vec<u8> {
@@ -92,18 +93,6 @@ fn every_flipped_byte_of_a_signed_pdf_is_detected() {
     );
 }
 
-/// A small xorshift generator: sampled positions without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// The signed PDF of each form: 附件1 and 附件2 from one package, 附件3 and
 /// 附件4 each packed alone.
 fn every_signed_pdf() -> Vec<(&'static str, Vec<u8>)> {
@@ -167,7 +156,9 @@ fn every_byte_of_each_signed_pdf_sampled_and_its_signature_dictionary_whole() {
         assert!(!pdf_fails(&pdf), "{form}: the unchanged PDF verifies");
         let sigs = gcforms::sign::verify_pdf(&pdf).unwrap();
         let [a, b, c, d] = sigs[0].byte_range;
-        let mut positions: Vec<usize> = (0..10_000).map(|_| rng.below(pdf.len())).collect();
+        let mut positions: Vec<usize> = (0..10_000)
+            .map(|_| rng.below(pdf.len() as u64) as usize)
+            .collect();
         for edge in [a, a + b, c, c + d] {
             positions.extend(edge.saturating_sub(64)..(edge + 64).min(pdf.len()));
         }

@@ -23,6 +23,7 @@ use gcforms::store::{HistoryPolicy, Store};
 use rusqlite::Connection;
 
 use super::{application_text, integrity, sha256};
+use crate::support::Rng;
 
 /// SHA-256 of bytes, lower-case hex (as the store keys received packages).
 fn sha256_bytes(bytes: &[u8]) -> String {
@@ -117,18 +118,6 @@ fn rows(conn: &Connection, sql: &str) -> Vec<(String, i64, String)> {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
-}
-
-/// A small xorshift generator: random kill moments without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 #[test]
