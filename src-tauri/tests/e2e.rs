@@ -13,16 +13,16 @@
 //!   typing, it has saved what was typed.
 //! - `settings_import_a_calendar_year`: 设置 · 节假日安排 lists the built-in
 //!   years, refuses an invalid year file naming the date, imports a valid one.
-//! - `reviewer_approves_through_three_levels`: the reviewer's workspace
-//!   (issue #14) from import to 打印审核单, with three reviewer keys.
-//! - `inbox_figures`: importing 100 packages, opening an inbox of 500 and
-//!   the app's memory with them.
 //! - `clerk_fills_a_demand_estimate`: 新建 资源需求预估表, a row with less
 //!   storage than hosts × 100 GB shows `estimate_storage_min` at its field,
 //!   fixed; 总计 live; a second row; exported as two copies.
 //! - `demand_summary_of_three_estimates`: 年度需求汇总 of three estimates:
 //!   the area totals and the chart's bars are the core's (and the sums of
 //!   the files), one file left out says so, exports and print.
+//! - `reviewer_approves_through_three_levels`: the reviewer's workspace
+//!   (issue #14) from import to 打印审核单, with three reviewer keys.
+//! - `inbox_figures`: importing 100 packages, opening an inbox of 500 and
+//!   the app's memory with them.
 //! - `figures`: start time, memory and the IPC round trip of validating a
 //!   300-host draft, for `GCFORMS_FIGURES_APP` (default: this app).
 
@@ -73,14 +73,14 @@ impl Driver {
             .env("GCFORMS_PRINT_DIR", data_home.join("print"))
             // 验证 opens this file instead of asking with an open dialog.
             .env("GCFORMS_OPEN_FILE", data_home.join("to-verify"))
-            // 导入提交包 imports every file of this folder instead of asking.
-            .env("GCFORMS_OPEN_PACKAGES_DIR", data_home.join("incoming"))
             // 年度需求汇总's multi-file dialog answers with these.
             .env(
                 "GCFORMS_OPEN_FILES",
                 std::env::join_paths(SUMMARY_FILES.iter().map(|f| data_home.join(f)))
                     .expect("plain file names"),
             )
+            // 导入提交包 imports every file of this folder instead of asking.
+            .env("GCFORMS_OPEN_PACKAGES_DIR", data_home.join("incoming"))
             // The common font subsets are cut afresh, as on a new machine.
             .env("XDG_CACHE_HOME", data_home.join("cache"))
             // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
@@ -1162,6 +1162,248 @@ async fn settings_import_a_calendar_year() -> Res<()> {
     Ok(())
 }
 
+/// The files 年度需求汇总's open dialog answers with (`GCFORMS_OPEN_FILES`),
+/// in the data folder of the run.
+const SUMMARY_FILES: [&str; 3] = ["estimate-1.json", "estimate-2.json", "estimate-3.json"];
+
+/// 新建 资源需求预估表: a row of 4 hosts with 300 GB of storage is below
+/// 4 × 100 GB, and the core's `estimate_storage_min` shows at that field;
+/// fixed, 总计 follows the rows; a second row by Enter; exported, the PDF
+/// holds the policy's two copies.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn clerk_fills_a_demand_estimate() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "button.new-form[data-form=\"demand_estimate\"]").await?;
+    field(&c, "unit_name").await?;
+    for (path, text) in [
+        ("unit_name", "翁源县教育局"),
+        ("contact_name", "黄珺"),
+        ("contact_phone", "0751-2812345"),
+        ("year", "2027"),
+        ("submit_date", "2026-09-20"),
+        ("items[0].system_name", "智慧校园管理平台"),
+        ("items[0].hosts", "4"),
+        ("items[0].vcpu", "32"),
+        ("items[0].memory_gb", "128"),
+        ("items[0].storage_gb", "300"),
+    ] {
+        type_into(&c, path, text).await?;
+    }
+    choose(&c, "jurisdiction", "wengyuan").await?;
+    choose(&c, "items[0].kind", "new").await?;
+    // 使用单位 left blank: the filing unit, as the placeholder says.
+    let placeholder = field(&c, "items[0].unit_name")
+        .await?
+        .attr("placeholder")
+        .await?
+        .unwrap_or_default();
+    assert!(placeholder.contains("翁源县教育局"), "{placeholder}");
+
+    let storage = id("items[0].storage_gb");
+    until(
+        &c,
+        "estimate_storage_min at its field",
+        &format!("return document.querySelector('#{storage}-msg li[data-code=\"estimate_storage_min\"]') !== null"),
+    )
+    .await?;
+    let msg = messages_at(&c, "items[0].storage_gb").await?;
+    assert!(msg.contains("300") && msg.contains("400"), "{msg}");
+    screenshot(&c, "editor-demand-storage-error.png").await?;
+
+    type_into(&c, "items[0].storage_gb", "\u{E003}\u{E003}\u{E003}800").await?;
+    until(
+        &c,
+        "the message to go",
+        &format!("return !document.getElementById('{storage}-msg')"),
+    )
+    .await?;
+    until(
+        &c,
+        "总计 of one row",
+        "return document.querySelector('[data-total=\"storage_gb\"]')?.textContent === '800'",
+    )
+    .await?;
+    assert_eq!(total(&c, "hosts").await?, "4");
+
+    // A second row, for a subordinate school: Enter in the last row adds it.
+    field(&c, "items[0].remarks")
+        .await?
+        .send_keys("\u{E007}")
+        .await?;
+    for (path, text) in [
+        ("items[1].system_name", "教育资源公共服务平台"),
+        ("items[1].unit_name", "翁源县第一中学"),
+        ("items[1].hosts", "2"),
+        ("items[1].vcpu", "8"),
+        ("items[1].memory_gb", "32"),
+        ("items[1].storage_gb", "500"),
+    ] {
+        type_into(&c, path, text).await?;
+    }
+    choose(&c, "items[1].kind", "expand").await?;
+    until_totals(&c, "总计 of two rows", [6, 40, 160, 1300]).await?;
+    until_no_findings(&c).await?;
+    saved(&c).await?;
+    screenshot(&c, "editor-demand-estimate.png").await?;
+
+    let exports = data.path().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    click_css(&c, "header button.primary").await?;
+    let pdf = wait_for_file(&exports, ".pdf").await?;
+    let text = pdf_text(&pdf)?;
+    for want in [
+        "资源需求预估表",
+        "翁源县教育局",
+        "翁源县第一中学",
+        "第1份（共2份）",
+        "第2份（共2份）",
+    ] {
+        assert!(text.contains(want), "{want} not in the exported PDF");
+    }
+    c.close().await?;
+    Ok(())
+}
+
+/// An estimate for the summary scenario.
+fn summary_estimate(unit: &str, area: &str, date: &str, items: Value) -> Value {
+    json!({"form": "demand_estimate", "schema_version": 1,
+        "id": format!("e2e-{unit}"), "unit_name": unit, "jurisdiction": area,
+        "contact_name": "王五", "contact_phone": "0751-8888888",
+        "year": 2027, "submit_date": date, "items": items})
+}
+
+/// 年度需求汇总 of three estimates (two areas, one late): the numbers per
+/// area in the table and on the chart's bars are the core's summary of the
+/// same files, and the sums of the files counted here; the estimate with
+/// errors is left out and the view says so; exported as .xlsx and .csv,
+/// printed as PDF.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn demand_summary_of_three_estimates() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let item = |system: &str, hosts: i64, storage: i64| {
+        json!({"system_name": system, "kind": "new", "hosts": hosts,
+            "vcpu": hosts * 8, "memory_gb": hosts * 16, "storage_gb": storage})
+    };
+    let files = [
+        summary_estimate(
+            "韶关市自然资源局",
+            "city",
+            "2026-09-18",
+            json!([
+                item("国土空间基础信息平台", 6, 12000),
+                item("不动产登记平台", 5, 1600)
+            ]),
+        ),
+        summary_estimate(
+            "翁源县教育局",
+            "wengyuan",
+            "2026-10-09",
+            json!([item("智慧校园管理平台", 4, 800)]),
+        ),
+        // 2 hosts need 200 GB: an estimate with errors, not counted.
+        summary_estimate(
+            "翁源县卫生健康局",
+            "wengyuan",
+            "2026-09-25",
+            json!([item("全民健康信息平台", 2, 100)]),
+        ),
+    ];
+    for (name, doc) in SUMMARY_FILES.iter().zip(&files) {
+        std::fs::write(data.path().join(name), serde_json::to_vec_pretty(doc)?)?;
+    }
+    let paths: Vec<String> = SUMMARY_FILES
+        .iter()
+        .map(|f| data.path().join(f).display().to_string())
+        .collect();
+
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "#open-demand-summary").await?;
+    click_css(&c, "#choose-estimates").await?;
+    until(
+        &c,
+        "the summary",
+        "return document.querySelector('#summary-result') !== null",
+    )
+    .await?;
+
+    // The core's summary of the same files, as `gcforms demand summary
+    // --format json` prints it.
+    let policy = gcforms::policy::Policy::default_shaoguan();
+    let inputs: Vec<gcforms::demand::Input> = paths
+        .iter()
+        .map(|p| gcforms::demand::Input {
+            file: p.clone(),
+            loaded: gcforms::demand::load(&std::fs::read(p).unwrap(), policy).unwrap(),
+        })
+        .collect();
+    let core = serde_json::to_value(gcforms::demand::summarize(&inputs, None, policy)?)?;
+
+    let shown = c
+        .execute(
+            "return Object.fromEntries([...document.querySelectorAll('#by-area tr[data-area]')].map(tr => \
+             [tr.dataset.area, Object.fromEntries([...tr.querySelectorAll('td[data-measure]')].map(td => [td.dataset.measure, Number(td.textContent)]))]))",
+            vec![],
+        )
+        .await?;
+    let bars = c
+        .execute(
+            "return Object.fromEntries([...document.querySelectorAll('#area-chart g.bar')].map(g => [g.dataset.area, Number(g.dataset.value)]))",
+            vec![],
+        )
+        .await?;
+    let areas = core["by_area"].as_array().unwrap();
+    assert_eq!(areas.len(), 11, "市直 and the ten county areas");
+    for a in areas {
+        let key = a["jurisdiction"].as_str().unwrap();
+        for m in ["hosts", "vcpu", "memory_gb", "storage_gb"] {
+            assert_eq!(shown[key][m], a[m], "{key} {m}");
+        }
+        assert_eq!(bars[key], a["storage_gb"], "bar of {key}");
+    }
+    // Counted here from the files: 市直 the first, 翁源 the second only.
+    assert_eq!(shown["city"]["storage_gb"], json!(13600));
+    assert_eq!(shown["city"]["hosts"], json!(11));
+    assert_eq!(shown["wengyuan"]["storage_gb"], json!(800));
+    assert_eq!(shown["wengyuan"]["hosts"], json!(4));
+    assert_eq!(shown["lechang"]["storage_gb"], json!(0));
+
+    let not_counted = c.find(Locator::Css("#not-counted")).await?.text().await?;
+    assert!(not_counted.contains("estimate-3.json"), "{not_counted}");
+    let late = c.find(Locator::Css("#late")).await?.text().await?;
+    assert!(late.contains("翁源县教育局"), "{late}");
+    screenshot(&c, "demand-summary.png").await?;
+    c.execute(
+        "document.getElementById('area-chart').closest('section').scrollIntoView({block: 'start'})",
+        vec![],
+    )
+    .await?;
+    screenshot(&c, "demand-summary-chart.png").await?;
+
+    let exports = data.path().join("exports");
+    std::fs::create_dir_all(&exports)?;
+    click_css(&c, "#export-xlsx").await?;
+    let xlsx = wait_for_file(&exports, ".xlsx").await?;
+    assert!(std::fs::read(&xlsx)?.starts_with(b"PK"), "a zip workbook");
+    click_css(&c, "#export-csv").await?;
+    let csv = std::fs::read_to_string(wait_for_file(&exports, ".csv").await?)?;
+    assert!(csv.contains("按地区") && csv.contains("13600"), "{csv}");
+    click_css(&c, "#print-summary").await?;
+    let printed = pdf_text(&wait_for_file(&data.path().join("print"), ".pdf").await?)?;
+    assert!(
+        printed.contains("按地区") && printed.contains("13600"),
+        "{printed}"
+    );
+    c.close().await?;
+    Ok(())
+}
+
 /// The `gcforms` command line built beside this test (`scripts/e2e` builds
 /// it), run with `GCFORMS_PASSPHRASE`; fails the test when it fails.
 fn gcforms_cli(dir: &Path, args: &[&str]) -> Res<String> {
@@ -1365,164 +1607,6 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
     let exports = data.path().join("exports");
     std::fs::create_dir_all(&exports)?;
     let print = data.path().join("print");
-/// The files 年度需求汇总's open dialog answers with (`GCFORMS_OPEN_FILES`),
-/// in the data folder of the run.
-const SUMMARY_FILES: [&str; 3] = ["estimate-1.json", "estimate-2.json", "estimate-3.json"];
-
-/// 新建 资源需求预估表: a row of 4 hosts with 300 GB of storage is below
-/// 4 × 100 GB, and the core's `estimate_storage_min` shows at that field;
-/// fixed, 总计 follows the rows; a second row by Enter; exported, the PDF
-/// holds the policy's two copies.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
-async fn clerk_fills_a_demand_estimate() -> Res<()> {
-    let data = tempfile::tempdir()?;
-    let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
-    click_css(&c, "button.new-form[data-form=\"demand_estimate\"]").await?;
-    field(&c, "unit_name").await?;
-    for (path, text) in [
-        ("unit_name", "翁源县教育局"),
-        ("contact_name", "黄珺"),
-        ("contact_phone", "0751-2812345"),
-        ("year", "2027"),
-        ("submit_date", "2026-09-20"),
-        ("items[0].system_name", "智慧校园管理平台"),
-        ("items[0].hosts", "4"),
-        ("items[0].vcpu", "32"),
-        ("items[0].memory_gb", "128"),
-        ("items[0].storage_gb", "300"),
-    ] {
-        type_into(&c, path, text).await?;
-    }
-    choose(&c, "jurisdiction", "wengyuan").await?;
-    choose(&c, "items[0].kind", "new").await?;
-    // 使用单位 left blank: the filing unit, as the placeholder says.
-    let placeholder = field(&c, "items[0].unit_name")
-        .await?
-        .attr("placeholder")
-        .await?
-        .unwrap_or_default();
-    assert!(placeholder.contains("翁源县教育局"), "{placeholder}");
-
-    let storage = id("items[0].storage_gb");
-    until(
-        &c,
-        "estimate_storage_min at its field",
-        &format!("return document.querySelector('#{storage}-msg li[data-code=\"estimate_storage_min\"]') !== null"),
-    )
-    .await?;
-    let msg = messages_at(&c, "items[0].storage_gb").await?;
-    assert!(msg.contains("300") && msg.contains("400"), "{msg}");
-    screenshot(&c, "editor-demand-storage-error.png").await?;
-
-    type_into(&c, "items[0].storage_gb", "\u{E003}\u{E003}\u{E003}800").await?;
-    until(
-        &c,
-        "the message to go",
-        &format!("return !document.getElementById('{storage}-msg')"),
-    )
-    .await?;
-    until(
-        &c,
-        "总计 of one row",
-        "return document.querySelector('[data-total=\"storage_gb\"]')?.textContent === '800'",
-    )
-    .await?;
-    assert_eq!(total(&c, "hosts").await?, "4");
-
-    // A second row, for a subordinate school: Enter in the last row adds it.
-    field(&c, "items[0].remarks")
-        .await?
-        .send_keys("\u{E007}")
-        .await?;
-    for (path, text) in [
-        ("items[1].system_name", "教育资源公共服务平台"),
-        ("items[1].unit_name", "翁源县第一中学"),
-        ("items[1].hosts", "2"),
-        ("items[1].vcpu", "8"),
-        ("items[1].memory_gb", "32"),
-        ("items[1].storage_gb", "500"),
-    ] {
-        type_into(&c, path, text).await?;
-    }
-    choose(&c, "items[1].kind", "expand").await?;
-    until_totals(&c, "总计 of two rows", [6, 40, 160, 1300]).await?;
-    until_no_findings(&c).await?;
-    saved(&c).await?;
-    screenshot(&c, "editor-demand-estimate.png").await?;
-
-    let exports = data.path().join("exports");
-    std::fs::create_dir_all(&exports)?;
-    click_css(&c, "header button.primary").await?;
-    let pdf = wait_for_file(&exports, ".pdf").await?;
-    let text = pdf_text(&pdf)?;
-    for want in [
-        "资源需求预估表",
-        "翁源县教育局",
-        "翁源县第一中学",
-        "第1份（共2份）",
-        "第2份（共2份）",
-    ] {
-        assert!(text.contains(want), "{want} not in the exported PDF");
-    }
-    c.close().await?;
-    Ok(())
-}
-
-/// An estimate for the summary scenario.
-fn summary_estimate(unit: &str, area: &str, date: &str, items: Value) -> Value {
-    json!({"form": "demand_estimate", "schema_version": 1,
-        "id": format!("e2e-{unit}"), "unit_name": unit, "jurisdiction": area,
-        "contact_name": "王五", "contact_phone": "0751-8888888",
-        "year": 2027, "submit_date": date, "items": items})
-}
-
-/// 年度需求汇总 of three estimates (two areas, one late): the numbers per
-/// area in the table and on the chart's bars are the core's summary of the
-/// same files, and the sums of the files counted here; the estimate with
-/// errors is left out and the view says so; exported as .xlsx and .csv,
-/// printed as PDF.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
-async fn demand_summary_of_three_estimates() -> Res<()> {
-    let data = tempfile::tempdir()?;
-    let item = |system: &str, hosts: i64, storage: i64| {
-        json!({"system_name": system, "kind": "new", "hosts": hosts,
-            "vcpu": hosts * 8, "memory_gb": hosts * 16, "storage_gb": storage})
-    };
-    let files = [
-        summary_estimate(
-            "韶关市自然资源局",
-            "city",
-            "2026-09-18",
-            json!([
-                item("国土空间基础信息平台", 6, 12000),
-                item("不动产登记平台", 5, 1600)
-            ]),
-        ),
-        summary_estimate(
-            "翁源县教育局",
-            "wengyuan",
-            "2026-10-09",
-            json!([item("智慧校园管理平台", 4, 800)]),
-        ),
-        // 2 hosts need 200 GB: an estimate with errors, not counted.
-        summary_estimate(
-            "翁源县卫生健康局",
-            "wengyuan",
-            "2026-09-25",
-            json!([item("全民健康信息平台", 2, 100)]),
-        ),
-    ];
-    for (name, doc) in SUMMARY_FILES.iter().zip(&files) {
-        std::fs::write(data.path().join(name), serde_json::to_vec_pretty(doc)?)?;
-    }
-    let paths: Vec<String> = SUMMARY_FILES
-        .iter()
-        .map(|f| data.path().join(f).display().to_string())
-        .collect();
 
     let driver = Driver::start(data.path());
     let c = driver.session(&app_binary()).await?;
@@ -1893,82 +1977,5 @@ async fn inbox_figures() -> Res<()> {
     );
     c.close().await?;
     drop(driver);
-    click_css(&c, "#open-demand-summary").await?;
-    click_css(&c, "#choose-estimates").await?;
-    until(
-        &c,
-        "the summary",
-        "return document.querySelector('#summary-result') !== null",
-    )
-    .await?;
-
-    // The core's summary of the same files, as `gcforms demand summary
-    // --format json` prints it.
-    let policy = gcforms::policy::Policy::default_shaoguan();
-    let inputs: Vec<gcforms::demand::Input> = paths
-        .iter()
-        .map(|p| gcforms::demand::Input {
-            file: p.clone(),
-            loaded: gcforms::demand::load(&std::fs::read(p).unwrap(), policy).unwrap(),
-        })
-        .collect();
-    let core = serde_json::to_value(gcforms::demand::summarize(&inputs, None, policy)?)?;
-
-    let shown = c
-        .execute(
-            "return Object.fromEntries([...document.querySelectorAll('#by-area tr[data-area]')].map(tr => \
-             [tr.dataset.area, Object.fromEntries([...tr.querySelectorAll('td[data-measure]')].map(td => [td.dataset.measure, Number(td.textContent)]))]))",
-            vec![],
-        )
-        .await?;
-    let bars = c
-        .execute(
-            "return Object.fromEntries([...document.querySelectorAll('#area-chart g.bar')].map(g => [g.dataset.area, Number(g.dataset.value)]))",
-            vec![],
-        )
-        .await?;
-    let areas = core["by_area"].as_array().unwrap();
-    assert_eq!(areas.len(), 11, "市直 and the ten county areas");
-    for a in areas {
-        let key = a["jurisdiction"].as_str().unwrap();
-        for m in ["hosts", "vcpu", "memory_gb", "storage_gb"] {
-            assert_eq!(shown[key][m], a[m], "{key} {m}");
-        }
-        assert_eq!(bars[key], a["storage_gb"], "bar of {key}");
-    }
-    // Counted here from the files: 市直 the first, 翁源 the second only.
-    assert_eq!(shown["city"]["storage_gb"], json!(13600));
-    assert_eq!(shown["city"]["hosts"], json!(11));
-    assert_eq!(shown["wengyuan"]["storage_gb"], json!(800));
-    assert_eq!(shown["wengyuan"]["hosts"], json!(4));
-    assert_eq!(shown["lechang"]["storage_gb"], json!(0));
-
-    let not_counted = c.find(Locator::Css("#not-counted")).await?.text().await?;
-    assert!(not_counted.contains("estimate-3.json"), "{not_counted}");
-    let late = c.find(Locator::Css("#late")).await?.text().await?;
-    assert!(late.contains("翁源县教育局"), "{late}");
-    screenshot(&c, "demand-summary.png").await?;
-    c.execute(
-        "document.getElementById('area-chart').closest('section').scrollIntoView({block: 'start'})",
-        vec![],
-    )
-    .await?;
-    screenshot(&c, "demand-summary-chart.png").await?;
-
-    let exports = data.path().join("exports");
-    std::fs::create_dir_all(&exports)?;
-    click_css(&c, "#export-xlsx").await?;
-    let xlsx = wait_for_file(&exports, ".xlsx").await?;
-    assert!(std::fs::read(&xlsx)?.starts_with(b"PK"), "a zip workbook");
-    click_css(&c, "#export-csv").await?;
-    let csv = std::fs::read_to_string(wait_for_file(&exports, ".csv").await?)?;
-    assert!(csv.contains("按地区") && csv.contains("13600"), "{csv}");
-    click_css(&c, "#print-summary").await?;
-    let printed = pdf_text(&wait_for_file(&data.path().join("print"), ".pdf").await?)?;
-    assert!(
-        printed.contains("按地区") && printed.contains("13600"),
-        "{printed}"
-    );
-    c.close().await?;
     Ok(())
 }

@@ -114,6 +114,66 @@ export const commands = {
 	 *  refused with the wrong date named, and changes nothing.
 	 */
 	importCalendar: (path: string) => typedError<ImportedYear, IpcError>(__TAURI_INVOKE("import_calendar", { path })),
+	/**  The inbox: one row per package, by deadline, matching `query`. */
+	inbox: (query: InboxQuery) => typedError<Inbox, IpcError>(__TAURI_INVOKE("inbox", { query })),
+	/**
+	 *  导入提交包: each file is kept exactly as received (收到日期 today) and
+	 *  verified; one line per file.
+	 */
+	receivePackages: (paths: string[]) => typedError<ReceiveLine[], IpcError>(__TAURI_INVOKE("receive_packages", { paths })),
+	/**
+	 *  Asks which packages to import (several at once). End-to-end tests set
+	 *  `GCFORMS_OPEN_PACKAGES_DIR` to a folder, whose files are the answer
+	 *  (WebDriver cannot drive the system's dialog).
+	 */
+	choosePackages: () => typedError<string[], IpcError>(__TAURI_INVOKE("choose_packages")),
+	/**  One received version's page: verified again, with trust. */
+	openReceived: (sha256: string) => typedError<PackageView, IpcError>(__TAURI_INVOKE("open_received", { sha256 })),
+	/**  Corrects the 收到日期 of a received version; the deadline follows. */
+	setReceivedDate: (sha256: string, received: string) => typedError<null, IpcError>(__TAURI_INVOKE("set_received_date", { sha256, received })),
+	/**  办理期限 from a 收到日期, for the decision panel (computed live). */
+	reviewDeadline: (received: string) => typedError<DeadlineInfo, IpcError>(__TAURI_INVOKE("review_deadline", { received })),
+	/**
+	 *  签名并导出: appends the reviewer's signed decision to the received
+	 *  version `sha256` and writes the new package to `path`; it joins the
+	 *  inbox as the package's new version. The core refuses a decision that is
+	 *  not allowed (§5.1 codes) before the key is opened.
+	 */
+	signReview: (sha256: string, decision: DecisionInput, key: KeyChoice, path: string) => typedError<SignedReview, IpcError>(__TAURI_INVOKE("sign_review", { sha256, decision, key, path })),
+	/**
+	 *  打印审核单: the received version `sha256` printed with the review boxes
+	 *  filled (the core's `render` of a package), every copy the policy asks
+	 *  for, opened in the system's PDF reader like 打印. A package that does not
+	 *  verify is not printed.
+	 */
+	printReview: (sha256: string) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("print_review", { sha256 })),
+	/**
+	 *  Asks where to save a reviewed package. End-to-end tests set
+	 *  `GCFORMS_EXPORT_DIR` to answer without the dialog.
+	 */
+	choosePackageSavePath: (defaultName: string) => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_package_save_path", { defaultName })),
+	/**  信任的单位证书. */
+	trustedCertificates: () => typedError<TrustedCertificate[], IpcError>(__TAURI_INVOKE("trusted_certificates")),
+	/**
+	 *  Records the certificates of a file (PEM or DER) as trusted; returns how
+	 *  many were new.
+	 */
+	trustCertificateFile: (path: string) => typedError<number, IpcError>(__TAURI_INVOKE("trust_certificate_file", { path })),
+	/**
+	 *  Records the certificate that signed a received package (`review`:
+	 *  `None` the applicant's, else the review's index from 0) as trusted,
+	 *  after the reviewer compared its fingerprint with the stamped paper.
+	 */
+	trustPackageSigner: (sha256: string, review: number | null) => typedError<number, IpcError>(__TAURI_INVOKE("trust_package_signer", { sha256, review })),
+	/**  Removes a trusted certificate. */
+	untrustCertificate: (fingerprint: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("untrust_certificate", { fingerprint })),
+	/**
+	 *  导入审核结果 (the clerk): where the reviewed package at `path` stands,
+	 *  recorded on the drafts it came from.
+	 */
+	importReviewResult: (path: string) => typedError<ReviewResult, IpcError>(__TAURI_INVOKE("import_review_result", { path })),
+	/**  The latest review result of each draft that has one. */
+	reviewResults: () => typedError<ReviewResult[], IpcError>(__TAURI_INVOKE("review_results")),
 	/**
 	 *  The summary of the chosen sources: per area (every area of the policy,
 	 *  in its order: the chart's bars), per using unit, in all, the late
@@ -145,6 +205,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 	flushRequest: makeEvent<FlushRequest, FlushRequest>("flush-request"),
 };
 
@@ -588,6 +649,16 @@ export type ChangeType =
 /**  其他 */
 "other";
 
+/**  One line of verification, as the package view lists it. */
+export type CheckLine = {
+	/**  Passed. */
+	ok: boolean,
+	/**  A failure makes the package invalid. */
+	blocking: boolean,
+	/**  What was checked and found, in Chinese. */
+	message: string,
+};
+
 /**  One choice of a catalog: the key stored in JSON and the label shown. */
 export type Choice = {
 	/**  Stored in the document. */
@@ -702,6 +773,76 @@ keep_until: string | null } |
  *  The data may be destroyed with the resources.
  */
 { kind: "destroy" };
+
+/**  The deadline of a time limit in working days. */
+export type Deadline = {
+	/**  The day the limit is counted from (not counted itself). */
+	from: string,
+	/**  The limit. */
+	working_days: number,
+	/**  The last working day of the limit. */
+	deadline: string,
+} & Provisional;
+
+/**  A deadline with the time left. */
+export type DeadlineInfo = {
+	/**  办理期限. */
+	deadline: Deadline,
+	/**  Time left until it. */
+	time_left: TimeLeft,
+};
+
+/**  A decision of the panel. */
+export type DecisionChoice = {
+	/**  `approve`, `reject` or `return`. */
+	decision: string,
+	/**  The words on paper at the panel's level. */
+	label: string,
+	/**  审核意见 must be given (the core refuses it empty). */
+	opinion_required: boolean,
+};
+
+/**  The reviewer's decision as the panel sends it. */
+export type DecisionInput = {
+	/**  `supervisor`, `county` or `city`. */
+	level: string,
+	/**  `approve`, `reject` or `return`. */
+	decision: string,
+	/**  审核意见. */
+	opinion: string,
+	/**  审核单位. */
+	unit: string,
+	/**  审核人. */
+	reviewer: string,
+	/**  收到日期, `YYYY-MM-DD`. */
+	received: string,
+	/**  审核日期, `YYYY-MM-DD`. */
+	date: string,
+};
+
+/**  The decision panel's starting state. */
+export type DecisionPanel = {
+	/**  Every level, the next one enabled. */
+	levels: LevelChoice[],
+	/**  The next level. */
+	level: string,
+	/**  The decisions at that level. */
+	decisions: DecisionChoice[],
+	/**  审核单位, from 常用信息. */
+	unit: string,
+	/**  审核人, from 常用信息. */
+	reviewer: string,
+	/**  收到日期: the version's. */
+	received: string,
+	/**  审核日期: today. */
+	date: string,
+	/**  办理期限 from 收到日期. */
+	deadline: Deadline | null,
+	/**  Time left until it. */
+	time_left: TimeLeft | null,
+	/**  The longest opinion. */
+	max_opinion_chars: number,
+};
 
 /**
  *  # 资源需求预估表
@@ -848,6 +989,14 @@ export type Document =
 	form: "demand_estimate",
 } & DemandEstimate;
 
+/**  A document of the package with its signed PDF. */
+export type DocumentView = {
+	/**  Its short name (附件1 资源申请表). */
+	name: string,
+	/**  The signed PDF, base64 as in the package (empty when missing). */
+	pdf_base64: string,
+};
+
 /**
  *  A draft's status, a closed set.
  * 
@@ -965,7 +1114,9 @@ export type ErrorCode =
  *  A file chosen by the user that is not what it must be (e.g. a holiday
  *  calendar year with a wrong date); nothing was changed.
  */
-"invalid_file";
+"invalid_file" | 
+/**  A review decision the core refuses (SPEC §5.1 codes): nothing signed. */
+"review_refused";
 
 /**  What an export wrote. */
 export type ExportDone = {
@@ -980,6 +1131,20 @@ export type FieldLabel = {
 	/**  Path pattern, e.g. `hosts[].data_disk_gb`. */
 	path: string,
 	/**  Paper label, e.g. `数据盘(GB)`. */
+	label: string,
+};
+
+/**  Files dropped on the window (导入提交包 by drag and drop). */
+export type FilesDropped = {
+	/**  The dropped files' paths. */
+	paths: string[],
+};
+
+/**  A choice of a filter: its key and label. */
+export type FilterChoice = {
+	/**  The key. */
+	key: string,
+	/**  The label. */
 	label: string,
 };
 
@@ -1105,6 +1270,55 @@ export type ImportedYear = {
 	replaced_import: boolean,
 } & YearInfo;
 
+/**  The inbox. */
+export type Inbox = {
+	/**
+	 *  The matching rows: by deadline (overdue first), then packages whose
+	 *  review is closed or that failed, by 收到日期.
+	 */
+	rows: InboxRow[],
+	/**  Packages in the inbox, matching or not. */
+	total: number,
+	/**  The stages to filter by. */
+	stages: FilterChoice[],
+	/**  The areas to filter by (the policy's 所属地区). */
+	jurisdictions: FilterChoice[],
+};
+
+/**  What the inbox is asked for; absent parts mean "any". */
+export type InboxQuery = {
+	/**  Part of 单位, 系统名称, 文件名 or the package id (case-insensitive). */
+	search: string | null,
+	/**  A stage key (`awaiting_county`, `invalid`, …). */
+	stage: string | null,
+	/**  A 所属地区 key. */
+	jurisdiction: string | null,
+};
+
+/**  One package in the inbox: its newest version. */
+export type InboxRow = {
+	/**  The version as stored. */
+	package: ReceivedPackage,
+	/**  The documents, by their short names (附件1 资源申请表 …). */
+	documents: string[],
+	/**  所属地区 as the policy names it (the key when unknown). */
+	jurisdiction_label: string,
+	/**  `awaiting_supervisor` … `returned`, or `invalid`, `no_route`. */
+	stage: string,
+	/**  当前环节: 待主管部门初审 … 已退回, or 校验失败. */
+	stage_label: string,
+	/**  Verification passed. */
+	valid: boolean,
+	/**  Why verification failed (empty when valid). */
+	problem: string,
+	/**  办理期限 of the awaited level: 收到日期 plus `review_working_days`. */
+	deadline: Deadline | null,
+	/**  Time left until [`Self::deadline`]. */
+	time_left: TimeLeft | null,
+	/**  Once the city approved: the provider's 开通期限. */
+	provisioning: Deadline | null,
+};
+
 /**
  *  The one error shape of every command: a stable code and a Chinese message
  *  that can be shown as it is.
@@ -1126,6 +1340,14 @@ export type ItemRef = {
 	filing_unit: string,
 } & Sums;
 
+/**  Which key signs a review. */
+export type KeyChoice = {
+	/**  A `.p12` chosen at signing time; `None`: the app's 单位证书. */
+	file: string | null,
+	/**  Its passphrase (or the 单位证书's). */
+	passphrase: string,
+};
+
 /**  An estimate filed after its due date (`estimate_late`). */
 export type LateEstimate = {
 	/**  The file it came in. */
@@ -1142,6 +1364,18 @@ export type LateEstimate = {
 	due_date: string,
 	/**  Days after the due date. */
 	days_late: number,
+};
+
+/**  A level of the decision panel. */
+export type LevelChoice = {
+	/**  `supervisor`, `county` or `city`. */
+	level: string,
+	/**  The reviewing body. */
+	label: string,
+	/**  The next level of the route: the one that may decide. */
+	enabled: boolean,
+	/**  Why it is disabled (empty when enabled). */
+	reason: string,
 };
 
 /**
@@ -1262,6 +1496,28 @@ export type Origin =
 /**  Imported into the user's data folder. */
 "imported";
 
+/**  One received package, for its page. */
+export type PackageView = {
+	/**  Its row in the inbox. */
+	row: InboxRow,
+	/**  Every check but trust, in order. */
+	checks: CheckLine[],
+	/**  The applicant's certificate. */
+	applicant: SignerView | null,
+	/**  The reviews already in it. */
+	reviews: ReviewView[],
+	/**  The documents with their signed PDFs. */
+	documents: DocumentView[],
+	/**  The route, 「主管部门 → …」 (empty when it cannot be told). */
+	route: string,
+	/**  The panel, when a decision can be made. */
+	decision: DecisionPanel | null,
+	/**  Why no decision can be made (empty when one can). */
+	no_decision: string,
+	/**  Every version received, newest first. */
+	versions: ReceivedPackage[],
+};
+
 /**  A rendered PDF. Base64 keeps it one JSON string over IPC. */
 export type PdfData = {
 	/**  The PDF bytes, base64. */
@@ -1300,6 +1556,31 @@ export type PledgeText = {
 	note: string,
 };
 
+/**
+ *  Whether an answer counted days in a year the calendar does not know
+ *  (Monday to Friday assumed there), and why.
+ */
+export type Provisional = {
+	/**  A year the calendar does not know was counted. */
+	provisional: boolean,
+	/**  Those years. */
+	unknown_years?: number[],
+	/**  「暂定：2027 年放假安排尚未导入」 when provisional. */
+	reason?: string | null,
+};
+
+/**  What happened to one file given to 导入提交包. */
+export type ReceiveLine = {
+	/**  The file. */
+	file: string,
+	/**  Stored (now or before). */
+	ok: boolean,
+	/**  In Chinese: 已导入 / 已导入过 / why not. */
+	message: string,
+	/**  The version stored, when ok. */
+	sha256: string | null,
+};
+
 /**  One received package as the inbox lists it: its newest version. */
 export type ReceivedPackage = {
 	/**  SHA-256 of the bytes of this version, lower-case hex: its key. */
@@ -1329,6 +1610,62 @@ export type ReceivedPackage = {
 	jurisdiction: string,
 	/**  Its size in bytes. */
 	bytes: number,
+};
+
+/**  Where a reviewed package ended, for one of its documents. */
+export type ReviewResult = {
+	/**  The document's `id`: a draft's id when it came from this store. */
+	document_id: string,
+	/**  SHA-256 of the reviewed package's bytes. */
+	sha256: string,
+	/**  The package's `package_id`. */
+	package_id: string,
+	/**  The review status as `verify` writes it (`approved`, `returned`, …). */
+	status: string,
+	/**  The status in the clerk's words (已同意, 已退回, …). */
+	status_label: string,
+	/**  The reviewing body of the last review (empty without one). */
+	level_label: string,
+	/**  The last review's decision on paper (同意, 退回修改, …). */
+	decision_label: string,
+	/**  The last review's 审核单位. */
+	unit: string,
+	/**  The last review's 审核意见. */
+	opinion: string,
+	/**  The last review's 审核日期. */
+	date: string,
+	/**  When it was imported (RFC 3339, local time). */
+	imported_at: string,
+};
+
+/**  An earlier review, with its signature's state. */
+export type ReviewView = {
+	/**  审核记录 number, from 1. */
+	number: number,
+	/**  The reviewing body. */
+	level_label: string,
+	/**  The decision on paper. */
+	decision_label: string,
+	/**  审核单位. */
+	unit: string,
+	/**  审核人. */
+	reviewer: string,
+	/**  审核意见, escaped for display (line feeds kept). */
+	opinion: string,
+	/**  收到日期. */
+	received: string,
+	/**  审核日期. */
+	date: string,
+	/**  办理期限 (signed). */
+	deadline: string,
+	/**  签名有效 / 签名无效. */
+	signature_label: string,
+	/**  The signature verifies. */
+	signature_valid: boolean,
+	/**  The reviewer's certificate, when it reads. */
+	signer: SignerView | null,
+	/**  Decided after its deadline. */
+	late: boolean,
 };
 
 /**
@@ -1415,6 +1752,33 @@ export type Severity =
 /**  Shown, but does not block. */
 "warning";
 
+/**  The reviewed package written by 签名并导出. */
+export type SignedReview = {
+	/**  The file written. */
+	path: string,
+	/**  Its size. */
+	bytes: number,
+	/**  The new version in the inbox. */
+	sha256: string,
+	/**  Where the package stands now (当前环节). */
+	stage_label: string,
+};
+
+/**
+ *  A signer (the applicant or a reviewer) and whether the reviewer trusts
+ *  its certificate.
+ */
+export type SignerView = {
+	/**  The unit the certificate names. */
+	unit: string,
+	/**  SHA-256 fingerprint. */
+	fingerprint: string,
+	/**  Recorded in 信任的单位证书 (or issued by one recorded there). */
+	trusted: boolean,
+	/**  已信任 / 未登记. */
+	trust_label: string,
+};
+
 /**  The sums of one year's estimates. */
 export type Summary = {
 	/**  预估年度; `None` when no estimate counted and none was asked for. */
@@ -1462,6 +1826,23 @@ export type Sums = {
 	storage_gb: number,
 };
 
+/**  Working days left, in words. */
+export type TimeLeft = {
+	/**
+	 *  Working days after today up to the deadline; 0 when due today;
+	 *  negative when overdue.
+	 */
+	days: number,
+	/**  「剩余 3 个工作日」, 「今日到期」 or 「已超期 2 个工作日」, with 「（暂定）」. */
+	text: string,
+	/**  Today is after the deadline (shown in red). */
+	overdue: boolean,
+	/**  Counting crossed a year the calendar does not know. */
+	provisional: boolean,
+	/**  Why it is provisional (「暂定：2027 年放假安排尚未导入」). */
+	reason: string | null,
+};
+
 /**
  *  # 总计
  *  主机__台, CPU__核, 内存__G, 存储__G: always derived from the rows.
@@ -1487,6 +1868,20 @@ export type Totals = {
 	 *  Σ data_disk_gb × quantity.
 	 */
 	storage_gb: number | null,
+};
+
+/**  A certificate the reviewer trusts. */
+export type TrustedCertificate = {
+	/**  SHA-256 fingerprint, colon-separated upper-case hex: the key. */
+	fingerprint: string,
+	/**  The unit the certificate names. */
+	unit: string,
+	/**  Its validity end, `YYYY-MM-DD`. */
+	not_after: string,
+	/**  Where it was recorded from (a file name, or 提交包 and its unit). */
+	source: string,
+	/**  When it was recorded (RFC 3339, local time). */
+	added_at: string,
 };
 
 /**  The unit's usual details. Empty text means "not set" and is not prefilled. */
