@@ -18,6 +18,12 @@ use crate::document::FormKind;
 /// ten times larger is not something a clerk typed.
 pub const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The most JSON values (array elements, object members and containers) an
+/// input may hold. A 10,000-host application holds about 200,000; without
+/// this bound 32 MiB of `[0,0,0,…]` became 16 million values and 1.2 GB of
+/// memory before the input could be refused as not a document.
+pub const MAX_JSON_VALUES: usize = 1_000_000;
+
 /// The only `schema_version` this build reads.
 pub const SCHEMA_VERSION: u64 = 1;
 
@@ -41,6 +47,8 @@ pub enum InputError {
     },
     /// JSON nested deeper than the parser allows.
     TooDeep,
+    /// More JSON values than [`MAX_JSON_VALUES`].
+    TooManyValues,
     /// JSON syntax error, or the input ends early.
     Syntax {
         /// 1-based line of the error.
@@ -79,6 +87,10 @@ impl fmt::Display for InputError {
             InputError::TooDeep => {
                 write!(f, "JSON 嵌套层数过深，不是申请表文件（JSON nested too deeply）")
             }
+            InputError::TooManyValues => write!(
+                f,
+                "JSON 元素过多（超过 {MAX_JSON_VALUES} 个），不是 gcforms 文件（too many JSON values）"
+            ),
             InputError::Syntax { line, column, truncated: true } => write!(
                 f,
                 "JSON 在第 {line} 行第 {column} 列意外结束，文件可能不完整（truncated JSON）"
@@ -124,18 +136,57 @@ pub struct RawDocument {
 
 /// Reads a file with the size limit applied before the whole file is in memory.
 pub fn read_file_limited(path: &Path) -> Result<Vec<u8>, InputError> {
+    read_file_within(path, MAX_INPUT_BYTES)
+}
+
+/// Reads a file of at most `max` bytes: a larger one is refused from its
+/// size alone, and at most `max + 1` bytes are ever read (a file that grows
+/// or a device without a size). `TooLarge` holds the size seen.
+pub fn read_file_within(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
     let file = std::fs::File::open(path).map_err(|e| InputError::Io(e.to_string()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max {
+        return Err(InputError::TooLarge { bytes: size });
+    }
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::Io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        let bytes = std::fs::metadata(path)
-            .map(|m| m.len())
-            .unwrap_or(MAX_INPUT_BYTES + 1);
-        return Err(InputError::TooLarge { bytes });
+    if bytes.len() as u64 > max {
+        return Err(InputError::TooLarge {
+            bytes: size.max(max + 1),
+        });
     }
     Ok(bytes)
+}
+
+/// At least the number of values in `text` (every `[`, `{` and `,` outside
+/// strings, plus one), counted without allocating: whether the text may be
+/// parsed into a [`Value`] at all.
+fn too_many_values(text: &str) -> bool {
+    let (mut count, mut in_string, mut escaped) = (1usize, false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' | b',' => {
+                    count += 1;
+                    if count > MAX_JSON_VALUES {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// Parses bytes into a JSON value with every hostile-input check of this module.
@@ -151,6 +202,9 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, InputError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(InputError::Empty);
+    }
+    if too_many_values(text) {
+        return Err(InputError::TooManyValues);
     }
     // serde_json refuses nesting deeper than 128 levels, so a 200,000-deep
     // array is an error here, not a stack overflow.

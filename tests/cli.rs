@@ -142,6 +142,7 @@ fn hostile_input_exits_2_with_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let valid = std::fs::read("examples/application.json").unwrap();
     let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let wide = format!("[{}0]", "0,".repeat(2_000_000));
     let big = dir.path().join("big.json");
     std::fs::File::create(&big)
         .unwrap()
@@ -163,6 +164,9 @@ fn hostile_input_exits_2_with_one_clear_line() {
         ("为空", write_temp(&dir, "empty.json", b"")),
         ("为空", write_temp(&dir, "blank.json", b" \n\t ")),
         ("嵌套", write_temp(&dir, "deep.json", deep.as_bytes())),
+        // 4 MB of `[0,0,…]`: two million values, refused before they are
+        // built (they would take a hundred times the file's size).
+        ("元素过多", write_temp(&dir, "wide.json", wide.as_bytes())),
         ("过大", big.to_string_lossy().into_owned()),
         (
             "未知的表单类型",

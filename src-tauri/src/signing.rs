@@ -154,7 +154,7 @@ pub async fn import_unit_key(
     passphrase: String,
     new_passphrase: String,
 ) -> IpcResult<CertificateInfo> {
-    let bytes = std::fs::read(&path)
+    let bytes = gcforms::input::read_file_limited(Path::new(&path))
         .map_err(|e| IpcError::new(ErrorCode::Io, format!("无法读取 {path}：{e}")))?;
     let new_passphrase = Some(new_passphrase.as_str()).filter(|p| !p.is_empty());
     let key = state

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
-use crate::input::{read_file_limited, InputError};
+use crate::input::{read_file_within, InputError};
 
 /// The longest time limit counted, in working days (about four years): the
 /// measures' limits are 3 and 5; this only bounds the work a typing mistake
@@ -562,10 +562,10 @@ fn imported_file_year(path: &Path) -> Option<i32> {
     year.parse().ok()
 }
 
-/// A file's bytes, refusing a file far larger than any year file without
-/// reading it all.
+/// A file's bytes, refusing a file larger than any year file without
+/// reading more than the year file's limit.
 fn read_limited(path: &Path) -> Result<Vec<u8>, CalendarError> {
-    read_file_limited(path).map_err(|e| match e {
+    read_file_within(path, MAX_YEAR_FILE_BYTES as u64).map_err(|e| match e {
         InputError::TooLarge { bytes } => InvalidYearFile::TooLarge { bytes }.into(),
         other => CalendarError::Unreadable(other),
     })

@@ -288,3 +288,29 @@ fn the_schema_describes_packages() {
     let documents = gcforms::document::schema::documents_schema();
     assert_eq!(schema["oneOf"], documents["oneOf"]);
 }
+
+/// A package made by hand (`pack` refuses it) whose unit name holds a
+/// right-to-left override: `verify` names the character by its code point
+/// in text and JSON, and never prints it raw.
+#[test]
+fn verify_names_a_hidden_character_in_the_unit_name_by_code_point() {
+    let mut v: Value = serde_json::from_slice(packed()).unwrap();
+    let hostile = "韶关市\u{202e}心中记登产动不";
+    v["documents"][0]["data"]["applicant"]["unit_name"] = json!(hostile);
+    v["documents"][1]["data"]["unit_name"] = json!(hostile);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rtl.gcpkg.json"), resign(v, key())).unwrap();
+    for format in [&[][..], &["--format", "json"][..]] {
+        let mut args = vec!["verify", "rtl.gcpkg.json"];
+        args.extend(format);
+        let out = crate::support::gcforms_in(dir.path(), &args, None);
+        let text = format!(
+            "{}{}",
+            crate::support::stdout(&out),
+            crate::support::stderr(&out)
+        );
+        assert_eq!(crate::support::code(&out), 1, "{text}");
+        assert!(text.contains("U+202E"), "{text}");
+        assert!(!text.contains('\u{202e}'), "raw U+202E in {text:?}");
+    }
+}
