@@ -4,7 +4,9 @@
 //! commands ([`commands`], listed once in `command_list.rs`), holds the app
 //! state (policy, draft store, unit key files), keeps one instance running,
 //! and lets the UI save the open draft before the window closes. The UI is
-//! `ui/` (Svelte 5), embedded from `ui/dist`.
+//! `ui/` (Svelte 5), embedded from `ui/dist`. The window is built here from
+//! its entry in `tauri.conf.json` (`"create": false`) so that it gets the
+//! [`navigation`] guard: it loads nothing from outside the app.
 //!
 //! **Invariant:** no rule, number or label is decided here; validation is
 //! the core's, catalogs and labels come from the policy and the core's types.
@@ -14,6 +16,7 @@ pub mod commands;
 pub mod demand;
 pub mod drafts;
 pub mod ipc;
+pub mod navigation;
 pub mod review;
 pub mod signing;
 
@@ -152,6 +155,34 @@ pub fn finish_close<R: tauri::Runtime>(window: &tauri::Window<R>) {
     let _ = window.destroy();
 }
 
+/// Builds the main window from its configuration, with the navigation
+/// guard: only the app's own pages may load, and no new window opens.
+fn build_main_window(app: &tauri::App) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let dev_url = app.config().build.dev_url.clone();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_navigation(move |url| {
+            let ok = navigation::allowed(url, dev_url.as_ref());
+            if !ok {
+                eprintln!("已阻止窗口打开外部地址：{url}");
+            }
+            ok
+        })
+        .on_new_window(|url, _| {
+            eprintln!("已阻止打开新窗口：{url}");
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
+}
+
 /// On a small screen (1366×768 at 150 % scaling is 910×512 logical pixels)
 /// the default 1280×720 window would not fit: shrink it to the screen (the
 /// minimum size in tauri.conf.json still holds) and centre it.
@@ -195,6 +226,7 @@ pub fn run() {
             builder.mount_events(app);
             let state = AppState::open().map_err(|e| e.message)?;
             app.manage(state);
+            build_main_window(app)?;
             fit_to_screen(app);
             // Load (on a first start: cut) the print fonts off the main
             // thread, so the window is not held up and the first preview is quick.
@@ -283,6 +315,10 @@ mod tests {
             serde_json::from_slice(&std::fs::read(dir.join("capabilities/main.json")).unwrap())
                 .unwrap();
         assert_eq!(cap["windows"], serde_json::json!(["main"]));
+        // Only the app's own pages may call commands: no remote origin.
+        assert!(cap.get("remote").is_none(), "no remote URL may use the IPC");
+        assert_ne!(cap.get("local"), Some(&serde_json::json!(false)));
+        assert!(cap.get("webviews").is_none(), "granted by window only");
         let mut granted: Vec<&str> = cap["permissions"]
             .as_array()
             .unwrap()
@@ -290,6 +326,26 @@ mod tests {
             .map(|p| p.as_str().expect("permissions are plain identifiers"))
             .collect();
         granted.sort_unstable();
+        // No permission set and no plugin's permission: a `*:default` or a
+        // `dialog:…`/`fs:…` would widen what the page may do.
+        for p in &granted {
+            assert!(!p.ends_with(":default"), "{p}: a whole default set");
+            assert!(
+                !p.contains(':') || p.starts_with("core:event:"),
+                "{p}: a plugin's or core permission beyond event listening"
+            );
+        }
+        // What tauri-build resolved and compiles into the app is this one
+        // capability, as written.
+        let resolved: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.join("gen/schemas/capabilities.json")).unwrap(),
+        )
+        .unwrap();
+        let resolved = resolved.as_object().unwrap();
+        assert_eq!(resolved.keys().collect::<Vec<_>>(), ["main"]);
+        assert_eq!(resolved["main"]["permissions"], cap["permissions"]);
+        assert_eq!(resolved["main"]["local"], serde_json::json!(true));
+        assert!(resolved["main"].get("remote").is_none());
         let allow: Vec<String> = commands
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))

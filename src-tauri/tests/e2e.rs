@@ -1979,3 +1979,135 @@ async fn inbox_figures() -> Res<()> {
     drop(driver);
     Ok(())
 }
+
+/// A local HTTP server that records the first line of every request it
+/// gets and answers each with a small page; the list is read by the test.
+fn recording_server() -> Res<(u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>)> {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = BufReader::new(&stream).read_line(&mut line);
+            record
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(line.trim_end().to_string());
+            let body = "<html><body><h1 id=outside>outside</h1></body></html>";
+            let _ = (&stream).write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    Ok((port, seen))
+}
+
+/// The window loads nothing from outside the app: with a local HTTP server
+/// listening, a clicked link, a `target=_blank` link, a `window.location`
+/// change, `window.open`, `fetch`, an `<img>`, an `<iframe>` and a form
+/// posted to it leave the app where it was (the app bar there, the same
+/// `location.href`, one window), and the server receives no request. Its
+/// own probe first shows the server does record a request.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn webview_loads_nothing_from_outside() -> Res<()> {
+    let (port, seen) = recording_server()?;
+    // The server works: a request from here is recorded.
+    std::net::TcpStream::connect(("127.0.0.1", port))
+        .and_then(|mut s| std::io::Write::write_all(&mut s, b"GET /probe HTTP/1.1\r\n\r\n"))?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while seen.lock().map(|s| s.is_empty()).unwrap_or(true) {
+        assert!(Instant::now() < deadline, "the server records requests");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    seen.lock().map_err(|_| "lock")?.clear();
+
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    let start = c.execute("return location.href", vec![]).await?;
+    let outside = format!("http://127.0.0.1:{port}");
+    let is_app = "return document.querySelector('header.app-bar #open-inbox') !== null \
+                  && document.querySelector('.app[data-ready=\"true\"]') !== null";
+    let still_the_app = |what: &'static str| {
+        let c = c.clone();
+        let start = start.clone();
+        async move {
+            // Long enough for a navigation or a request to have happened.
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let here = c.execute("return location.href", vec![]).await?;
+            assert_eq!(here, start, "after {what}: the page is still the app's");
+            assert_eq!(
+                c.execute(is_app, vec![]).await?,
+                json!(true),
+                "after {what}: the app bar is there"
+            );
+            assert_eq!(c.windows().await?.len(), 1, "after {what}: one window");
+            Res::Ok(())
+        }
+    };
+
+    // A link clicked as a person would (WebDriver's click).
+    for (id, target) in [("out-link", ""), ("out-blank", "_blank")] {
+        let js = format!(
+            "const a = document.createElement('a'); a.id = '{id}'; a.href = '{outside}/{id}'; \
+             a.target = '{target}'; a.textContent = '外部链接'; \
+             document.querySelector('header.app-bar').append(a); return true"
+        );
+        c.execute(&js, vec![]).await?;
+        click_css(&c, &format!("#{id}")).await?;
+        still_the_app("a clicked link").await?;
+    }
+    // Scripted ways out. Each is run on its own: a navigation that went
+    // through would end the script.
+    for (what, js) in [
+        ("window.location", format!("window.location = '{outside}/location'")),
+        ("location.assign", format!("location.assign('{outside}/assign')")),
+        ("window.open", format!("window.open('{outside}/open')")),
+        (
+            "fetch",
+            format!("fetch('{outside}/fetch').catch(() => {{}})"),
+        ),
+        (
+            "img",
+            format!("const i = document.createElement('img'); i.src = '{outside}/img'; document.body.append(i)"),
+        ),
+        (
+            "iframe",
+            format!("const f = document.createElement('iframe'); f.src = '{outside}/frame'; document.body.append(f)"),
+        ),
+        (
+            "form",
+            format!("const f = document.createElement('form'); f.method = 'post'; f.action = '{outside}/form'; document.body.append(f); f.submit()"),
+        ),
+    ] {
+        // Deferred, so the script returns before anything could navigate.
+        let js = format!("setTimeout(() => {{ {js}; }}, 0); return true");
+        c.execute(&js, vec![]).await?;
+        still_the_app(what).await?;
+    }
+    // The app still answers: 审核工作台 opens.
+    click_css(&c, "#open-inbox").await?;
+    until(
+        &c,
+        "the inbox",
+        "return document.querySelector('#import-packages') !== null",
+    )
+    .await?;
+    let requests = seen.lock().map_err(|_| "lock")?.clone();
+    assert!(
+        requests.is_empty(),
+        "the server was reached from the window: {requests:?}"
+    );
+    c.close().await?;
+    drop(driver);
+    Ok(())
+}
