@@ -2111,3 +2111,271 @@ async fn webview_loads_nothing_from_outside() -> Res<()> {
     drop(driver);
     Ok(())
 }
+
+/// Records the text of every toast the app shows in `window.__toasts`, so
+/// a test can wait for the message a click causes even when the toast of
+/// the click before is still up.
+async fn record_toasts(c: &Client) -> Res<()> {
+    c.execute(
+        "window.__toasts = []; new MutationObserver(() => { \
+           const t = document.querySelector('.toast')?.textContent ?? ''; \
+           if (t !== window.__shown) { window.__shown = t; if (t) window.__toasts.push(t); } \
+         }).observe(document.body, { childList: true, subtree: true, characterData: true }); return true",
+        vec![],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Clicks `css` and waits for a toast holding every one of `words`; its text.
+/// A toast still up with such words is waited out first: the same text
+/// shown again changes nothing in the page.
+async fn toast_after_click(c: &Client, css: &str, words: &[&str]) -> Res<String> {
+    let up = format!(
+        "const t = document.querySelector('.toast')?.textContent; return t !== undefined && {}.every(w => t.includes(w))",
+        json!(words)
+    );
+    if c.execute(&up, vec![]).await? == json!(true) {
+        until(
+            c,
+            "the last toast to go",
+            "return document.querySelector('.toast') === null",
+        )
+        .await?;
+    }
+    let n = c.execute("return window.__toasts.length", vec![]).await?;
+    click_css(c, css).await?;
+    let find = format!(
+        "window.__toasts.slice({n}).find(t => {}.every(w => t.includes(w)))",
+        json!(words)
+    );
+    until(
+        c,
+        &format!("a toast with {words:?}"),
+        &format!("return {find} !== undefined"),
+    )
+    .await?;
+    Ok(c.execute(&format!("return {find}"), vec![])
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+/// Clicks `css` (another view's button) and asserts that `shown` holds
+/// within three seconds: the app still answers.
+async fn answers(c: &Client, css: &str, shown: &str) -> Res<()> {
+    let start = Instant::now();
+    click_css(c, css).await?;
+    until(c, shown, &format!("return {shown}")).await?;
+    let took = start.elapsed();
+    eprintln!("e2e: {css} answered in {took:?}");
+    assert!(took < Duration::from_secs(3), "{css} took {took:?}");
+    Ok(())
+}
+
+/// The hostile files of issue #16 and the words each refusal must hold:
+/// 33 MiB (sparse), an array 200,000 deep, two million values in 4 MB,
+/// GBK bytes and a lone 0xFF.
+const HOSTILE_FILES: [(&str, &str); 5] = [
+    ("big.json", "过大"),
+    ("deep.json", "嵌套"),
+    ("wide.json", "元素过多"),
+    ("gbk.json", "UTF-8"),
+    ("ff.json", "UTF-8"),
+];
+
+/// Writes the hostile file `name` (one of [`HOSTILE_FILES`]) to `path`.
+fn write_hostile(name: &str, path: &Path) -> Res<()> {
+    match name {
+        "big.json" => std::fs::File::create(path)?.set_len(33 << 20)?,
+        "deep.json" => std::fs::write(
+            path,
+            format!("{}{}", "[".repeat(200_000), "]".repeat(200_000)),
+        )?,
+        "wide.json" => std::fs::write(path, format!("[{}0]", "0,".repeat(2_000_000)))?,
+        "gbk.json" => {
+            // {"form":"application","unit_name":"韶关市"} saved as GBK.
+            let mut b = br#"{"form":"application","unit_name":""#.to_vec();
+            b.extend([0xc9, 0xd8, 0xb9, 0xd8, 0xca, 0xd0]);
+            b.extend(br#""}"#);
+            std::fs::write(path, b)?;
+        }
+        _ => std::fs::write(path, b"{\"form\":\"\xff\"}")?,
+    }
+    Ok(())
+}
+
+/// Each way the app opens an outside file — 验证, 导入 .p12, 导入放假安排,
+/// 导入审核结果, 导入提交包, 年度需求汇总 — given a 33 MiB file, JSON bombs
+/// (200,000 deep; two million values) and non-UTF-8 bytes: a Chinese
+/// message naming the problem (the size limit for the large file), the app
+/// answers a click on another view within 3 s, and nothing is stored (the
+/// database counted after the app exits, the key and calendar folders
+/// looked at).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn hostile_files_are_refused() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let one = data.path().join("to-verify");
+    let incoming = data.path().join("incoming");
+    std::fs::create_dir_all(&incoming)?;
+    for (name, _) in HOSTILE_FILES {
+        write_hostile(name, &incoming.join(name))?;
+    }
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    record_toasts(&c).await?;
+    let limit = gcforms::input::MAX_INPUT_BYTES.to_string();
+    let year_limit = gcforms::calendar::MAX_YEAR_FILE_BYTES.to_string();
+    let home_shown = "document.querySelector('#open-settings') !== null";
+
+    for (name, words) in HOSTILE_FILES {
+        write_hostile(name, &one)?;
+        let big = name == "big.json";
+        // 验证 (a package or a signed PDF).
+        click_css(&c, "#open-signing").await?;
+        let verify = "section[aria-labelledby=ver-h] .row button";
+        let mut want = vec![words];
+        if big {
+            want.push(&limit);
+        }
+        let text = toast_after_click(&c, verify, &want).await?;
+        eprintln!("e2e: 验证 {name}: {text}");
+        assert!(
+            c.find_all(Locator::Css(".verdict")).await?.is_empty(),
+            "no verdict for {name}"
+        );
+        // 导入 .p12/.pfx: not a key file; the large one refused by its size.
+        let key_words: Vec<&str> = if big {
+            vec!["过大", &limit]
+        } else {
+            vec!["密钥文件"]
+        };
+        c.execute(
+            "[...document.querySelectorAll('button')].find(b => b.textContent.includes('导入 .p12')).id = 'import-key'; return true",
+            vec![],
+        )
+        .await?;
+        let text = toast_after_click(&c, "#import-key", &key_words).await?;
+        eprintln!("e2e: 导入证书 {name}: {text}");
+        answers(&c, "header.app-bar .brand", home_shown).await?;
+
+        // 设置 · 导入放假安排: a year file is at most 64 KiB.
+        click_css(&c, "#open-settings").await?;
+        let want: Vec<&str> = match name {
+            "big.json" | "deep.json" | "wide.json" => vec!["过大", &year_limit],
+            _ => vec![words],
+        };
+        let text = toast_after_click(&c, "#import-calendar", &want).await?;
+        eprintln!("e2e: 放假安排 {name}: {text}");
+        answers(
+            &c,
+            "button[aria-label=\"关闭\"]",
+            "document.querySelector('.modal') === null",
+        )
+        .await?;
+
+        // 导入审核结果 (the clerk's side).
+        let mut want = vec![words];
+        if big {
+            want.push(&limit);
+        }
+        let text = toast_after_click(&c, "#import-review-result", &want).await?;
+        eprintln!("e2e: 导入审核结果 {name}: {text}");
+        answers(
+            &c,
+            "#open-inbox",
+            "document.querySelector('#import-packages') !== null",
+        )
+        .await?;
+    }
+
+    // 导入提交包: all five at once, each refused with its reason.
+    let text = toast_after_click(&c, "#import-packages", &["0 个已导入"]).await?;
+    eprintln!("e2e: 导入提交包: {text}");
+    for (name, words) in HOSTILE_FILES {
+        let part = text
+            .split('；')
+            .find(|p| p.contains(name))
+            .unwrap_or_else(|| panic!("{name} named in {text}"));
+        assert!(part.contains(words), "{name}: {part}");
+    }
+    assert!(text.contains(&limit), "the limit named: {text}");
+    until(
+        &c,
+        "the empty inbox",
+        "return document.querySelectorAll('#inbox-table tbody tr').length === 0 && document.querySelector('p.empty') !== null",
+    )
+    .await?;
+    screenshot(&c, "hostile-files-inbox.png").await?;
+    answers(
+        &c,
+        "#open-demand-summary",
+        "document.querySelector('#choose-estimates') !== null",
+    )
+    .await?;
+
+    // 年度需求汇总: three files at once; the first unreadable one is named,
+    // then the next once it is removed.
+    let summary_error = |c: Client, file: &'static str, words: &'static str| async move {
+        let js = format!(
+            "const t = document.querySelector('#summary-error')?.textContent ?? ''; return t.includes({}) && t.includes({})",
+            json!(file),
+            json!(words)
+        );
+        until(&c, &format!("{file}: {words}"), &js).await?;
+        assert!(c
+            .find_all(Locator::Css("#summary-result"))
+            .await?
+            .is_empty());
+        Res::Ok(())
+    };
+    for (file, (name, _)) in SUMMARY_FILES.iter().zip(&HOSTILE_FILES) {
+        write_hostile(name, &data.path().join(file))?;
+    }
+    click_css(&c, "#choose-estimates").await?;
+    for (file, (_, words)) in SUMMARY_FILES.iter().zip(&HOSTILE_FILES) {
+        summary_error(c.clone(), file, words).await?;
+        if *file == SUMMARY_FILES[0] {
+            let shown = c.find(Locator::Css("#summary-error")).await?.text().await?;
+            assert!(shown.contains(&limit), "{shown}");
+        }
+        click_css(&c, "#chosen-files li:first-child button").await?;
+    }
+    for (file, name) in SUMMARY_FILES
+        .iter()
+        .zip(["gbk.json", "ff.json", "gbk.json"])
+    {
+        write_hostile(name, &data.path().join(file))?;
+    }
+    click_css(&c, "#choose-estimates").await?;
+    summary_error(c.clone(), SUMMARY_FILES[0], "UTF-8").await?;
+    screenshot(&c, "hostile-files-summary.png").await?;
+    answers(&c, "header.app-bar .brand", home_shown).await?;
+    c.close().await?;
+    drop(driver);
+
+    // Nothing stored: no received package, review result, trusted
+    // certificate or draft; no key file; no imported calendar year.
+    let store_dir = data.path().join("gcforms");
+    let db = rusqlite::Connection::open(store_dir.join("drafts.db"))?;
+    for table in [
+        "received_packages",
+        "received_verdicts",
+        "review_results",
+        "trusted_certificates",
+        "drafts",
+    ] {
+        let n: i64 = db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        assert_eq!(n, 0, "{table} holds {n} rows");
+    }
+    assert!(!store_dir.join("unit-key.p12").exists(), "no key file");
+    let calendar = store_dir.join("calendar");
+    assert!(
+        std::fs::read_dir(&calendar).map_or(true, |mut d| d.next().is_none()),
+        "no calendar year imported"
+    );
+    Ok(())
+}
