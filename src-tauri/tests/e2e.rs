@@ -2379,3 +2379,236 @@ async fn hostile_files_are_refused() -> Res<()> {
     );
     Ok(())
 }
+
+/// Hostile names of issue #16: markup that must stay text.
+const HOSTILE_UNIT: &str = "<img src=x onerror=alert(1)>";
+const HOSTILE_SYSTEM: &str = "<b>粗</b>";
+
+/// Asserts that the page shows `literals` as text in `scope` (its
+/// `innerText`, or the value of a field) and made no element from them: no
+/// image with the text's `src`, no `onerror` attribute anywhere, no `<b>`
+/// holding 粗, no `alert` called (recorded by [`hostile_text_stays_text`]).
+async fn stays_text(c: &Client, view: &str, scope: &str, literals: &[&str]) -> Res<()> {
+    let js = format!(
+        "const scope = document.querySelector({scope}); \
+         const shown = scope ? scope.innerText + [...scope.querySelectorAll('input, textarea')].map(i => '\\n' + i.value).join('') : ''; \
+         return {{ \
+           made: document.querySelectorAll('img[src=\"x\"], [onerror]').length \
+             + [...document.querySelectorAll('b')].filter(b => b.textContent === '粗').length, \
+           alerts: window.__alerts.length, \
+           missing: {literals}.filter(l => !shown.includes(l)) \
+         }}",
+        scope = json!(scope),
+        literals = json!(literals)
+    );
+    let got = c.execute(&js, vec![]).await?;
+    eprintln!("e2e: {view}: {got}");
+    assert_eq!(
+        got["made"],
+        json!(0),
+        "{view}: an element made from the text"
+    );
+    assert_eq!(got["alerts"], json!(0), "{view}: alert() was called");
+    assert_eq!(got["missing"], json!([]), "{view}: not shown literally");
+    Ok(())
+}
+
+/// Hostile text shows literally everywhere: `<img src=x onerror=alert(1)>`
+/// as 单位名称 and `<b>粗</b>` as 系统名称 typed into a new 附件1 are field
+/// values, validate without a finding, and print (pdftotext finds them);
+/// a right-to-left override and a bell in 项目名称 are a `control_character`
+/// finding naming U+202E. The home list, 历史版本, the inbox and the
+/// package's page (a package packed by the CLI with the markup in its
+/// 系统名称) and 年度需求汇总 (an estimate with the markup as 填报单位 and
+/// 系统名称, another with U+202E) show the text as text: no element made
+/// from it, no `alert` called (recorded from before typing), the literal
+/// string in the view's text.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn hostile_text_stays_text() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let work = data.path().join("work");
+    std::fs::create_dir_all(&work)?;
+    gcforms_cli(
+        &work,
+        &[
+            "key",
+            "new",
+            "--unit",
+            "韶关市不动产登记中心",
+            "-o",
+            "clerk.p12",
+        ],
+    )?;
+    let markup = format!("{HOSTILE_UNIT}{HOSTILE_SYSTEM}");
+    let package = pack_with_cli(&work, "hostile", "city", None, &markup)?;
+    // Packed: it validated, printed and exported; the PDF holds the text.
+    let v: Value = serde_json::from_slice(&std::fs::read(&package)?)?;
+    let pdf = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(v["documents"][0]["pdf"]["base64"].as_str().unwrap_or(""))?
+    };
+    let pdf_file = work.join("hostile.pdf");
+    std::fs::write(&pdf_file, pdf)?;
+    let compact = |s: &str| s.replace(char::is_whitespace, "");
+    assert!(
+        pdf_text(&pdf_file)?.contains(&compact(&markup)),
+        "the packed PDF prints the markup as text"
+    );
+    let incoming = data.path().join("incoming");
+    std::fs::create_dir_all(&incoming)?;
+    std::fs::copy(&package, incoming.join("hostile.gcpkg.json"))?;
+    let item = |system: &str| {
+        json!([{"system_name": system, "kind": "new", "hosts": 1,
+            "vcpu": 8, "memory_gb": 16, "storage_gb": 100}])
+    };
+    for (file, doc) in SUMMARY_FILES.iter().zip([
+        summary_estimate(HOSTILE_UNIT, "city", "2026-09-18", item(HOSTILE_SYSTEM)),
+        summary_estimate(
+            "韶关市\u{202e}局源资然自",
+            "city",
+            "2026-09-18",
+            item("平台"),
+        ),
+        summary_estimate("翁源县教育局", "wengyuan", "2026-09-20", item("智慧校园")),
+    ]) {
+        std::fs::write(data.path().join(file), serde_json::to_vec_pretty(&doc)?)?;
+    }
+
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    c.execute(
+        "window.__alerts = []; window.alert = (m) => { window.__alerts.push(String(m)); }; return true",
+        vec![],
+    )
+    .await?;
+
+    // The editor: typed into a new 附件1.
+    click_css(&c, "button.new-form[data-form=\"application\"]").await?;
+    type_into(&c, "applicant.unit_name", HOSTILE_UNIT).await?;
+    type_into(&c, "applicant.system_name", HOSTILE_SYSTEM).await?;
+    type_into(&c, "applicant.project_name", "项目\u{202e}称名\u{7}").await?;
+    until(
+        &c,
+        "the control_character finding",
+        &format!(
+            "return (document.getElementById('{}-msg')?.textContent ?? '').includes('U+202E')",
+            id("applicant.project_name")
+        ),
+    )
+    .await?;
+    saved(&c).await?;
+    let msg = messages_at(&c, "applicant.project_name").await?;
+    assert!(
+        !msg.contains('\u{202e}') && !msg.contains('\u{7}'),
+        "{msg:?}"
+    );
+    for path in ["applicant.unit_name", "applicant.system_name"] {
+        assert_eq!(messages_at(&c, path).await?, "", "{path} validates");
+    }
+    assert_eq!(value_of(&c, "applicant.unit_name").await?, HOSTILE_UNIT);
+    assert_eq!(value_of(&c, "applicant.system_name").await?, HOSTILE_SYSTEM);
+    stays_text(
+        &c,
+        "editor",
+        ".editor-body",
+        &[HOSTILE_UNIT, HOSTILE_SYSTEM],
+    )
+    .await?;
+    let findings = c.find(Locator::Css(".findings")).await?.text().await?;
+    assert!(
+        findings.contains("U+202E") && !findings.contains('\u{202e}'),
+        "{findings:?}"
+    );
+    // 打印 (a 草稿, the form has errors): the PDF holds the markup as text.
+    click_css(&c, "header button.print").await?;
+    until(
+        &c,
+        "the print refusal",
+        "return document.querySelector('.modal')?.textContent.includes('不能打印正式文本') === true",
+    )
+    .await?;
+    click_css(&c, ".modal footer button:first-child").await?;
+    let printed = pdf_text(&wait_for_file(&data.path().join("print"), "-草稿.pdf").await?)?;
+    for text in [HOSTILE_UNIT, HOSTILE_SYSTEM] {
+        assert!(printed.contains(&compact(text)), "{text} printed");
+    }
+    // 历史版本.
+    c.execute(
+        "[...document.querySelectorAll('header.editor-bar button')].find(b => b.textContent.trim() === '历史版本').click(); return true",
+        vec![],
+    )
+    .await?;
+    until(
+        &c,
+        "the history",
+        "return document.querySelector('ol.history li') !== null",
+    )
+    .await?;
+    stays_text(&c, "history", ".modal", &[]).await?;
+    click_css(&c, "button[aria-label=\"关闭\"]").await?;
+
+    // The home list.
+    click_css(&c, "header.app-bar .brand").await?;
+    until(
+        &c,
+        "the draft in the list",
+        "return document.querySelector('.draft-table tbody tr') !== null",
+    )
+    .await?;
+    stays_text(&c, "home", ".draft-table", &[HOSTILE_UNIT, HOSTILE_SYSTEM]).await?;
+
+    // The inbox and the package's page.
+    click_css(&c, "#open-inbox").await?;
+    click_css(&c, "#import-packages").await?;
+    until(
+        &c,
+        "the package's row",
+        "return document.querySelectorAll('#inbox-table tbody tr').length === 1",
+    )
+    .await?;
+    stays_text(&c, "inbox", "#inbox-table", &[&markup]).await?;
+    until(
+        &c,
+        "the toast to go",
+        "return document.querySelector('.toast') === null",
+    )
+    .await?;
+    screenshot(&c, "hostile-text-inbox.png").await?;
+    open_row(&c, &markup).await?;
+    until(
+        &c,
+        "the verdict",
+        "return document.getElementById('package-verdict') !== null",
+    )
+    .await?;
+    let verdict = c
+        .find(Locator::Css("#package-verdict"))
+        .await?
+        .text()
+        .await?;
+    assert!(!verdict.starts_with("校验失败"), "{verdict}");
+    stays_text(&c, "package", ".package-view", &[&markup]).await?;
+
+    // 年度需求汇总.
+    click_css(&c, "#open-demand-summary").await?;
+    click_css(&c, "#choose-estimates").await?;
+    until(
+        &c,
+        "the summary",
+        "return document.querySelector('#summary-result') !== null",
+    )
+    .await?;
+    stays_text(&c, "summary", ".demand-summary", &[HOSTILE_UNIT]).await?;
+    let not_counted = c.find(Locator::Css("#not-counted")).await?.text().await?;
+    assert!(
+        not_counted.contains("estimate-2.json") && !not_counted.contains('\u{202e}'),
+        "{not_counted:?}"
+    );
+    screenshot(&c, "hostile-text-summary.png").await?;
+    c.close().await?;
+    drop(driver);
+    Ok(())
+}
