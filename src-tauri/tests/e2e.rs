@@ -21,6 +21,13 @@
 //!   the files), one file left out says so, exports and print.
 //! - `reviewer_approves_through_three_levels`: the reviewer's workspace
 //!   (issue #14) from import to 打印审核单, with three reviewer keys.
+//! - `hostile_text_stays_text`: markup and bidi/control characters typed
+//!   as names stay text in every view (issue #16).
+//! - `hostile_files_are_refused`: 33 MiB, JSON bombs and non-UTF-8 files
+//!   through every way the app opens a file: a message, a responsive app,
+//!   nothing stored.
+//! - `webview_loads_nothing_from_outside`: links, `window.location`,
+//!   `window.open`, `fetch`, images, frames and forms reach no local server.
 //! - `inbox_figures`: importing 100 packages, opening an inbox of 500 and
 //!   the app's memory with them.
 //! - `figures`: start time, memory and the IPC round trip of validating a
@@ -592,19 +599,8 @@ async fn clerk_fills_an_application() -> Res<()> {
     screenshot(&c, "export-refused.png").await?;
     click_css(&c, ".modal footer button.primary").await?;
     // Printing is refused the same way, and offers the draft instead.
-    click_css(&c, "header button.print").await?;
-    until(
-        &c,
-        "the print refusal",
-        "return document.querySelector('.modal')?.textContent.includes('不能打印正式文本') === true",
-    )
-    .await?;
-    click_css(&c, ".modal footer button:first-child").await?;
-    let draft = wait_for_file(&data.path().join("print"), "-草稿.pdf").await?;
-    assert!(
-        pdf_text(&draft)?.contains("草稿"),
-        "the draft is watermarked"
-    );
+    let draft = print_as_draft(&c, &data.path().join("print")).await?;
+    assert!(draft.contains("草稿"), "the draft is watermarked");
     type_into(
         &c,
         "applicant.email",
@@ -930,6 +926,44 @@ fn pdf_text(pdf: &Path) -> Res<String> {
         .arg("-")
         .output()?;
     Ok(String::from_utf8_lossy(&out.stdout).replace(char::is_whitespace, ""))
+}
+
+/// 打印 of a document with errors: the refusal offers the 草稿, which is
+/// printed into `print_dir`; its text (as [`pdf_text`]).
+async fn print_as_draft(c: &Client, print_dir: &Path) -> Res<String> {
+    click_css(c, "header button.print").await?;
+    until(
+        c,
+        "the print refusal",
+        "return document.querySelector('.modal')?.textContent.includes('不能打印正式文本') === true",
+    )
+    .await?;
+    click_css(c, ".modal footer button:first-child").await?;
+    pdf_text(&wait_for_file(print_dir, "-草稿.pdf").await?)
+}
+
+/// Waits until no toast is shown.
+async fn toast_gone(c: &Client) -> Res<()> {
+    until(
+        c,
+        "the toast to go",
+        "return document.querySelector('.toast') === null",
+    )
+    .await
+}
+
+/// The verdict of the package page just opened, once shown.
+async fn package_verdict(c: &Client) -> Res<String> {
+    until(
+        c,
+        "the verdict",
+        "return document.getElementById('package-verdict') !== null",
+    )
+    .await?;
+    Ok(c.find(Locator::Css("#package-verdict"))
+        .await?
+        .text()
+        .await?)
 }
 
 /// Puts `bytes` where the 验证 button's open dialog is answered from
@@ -1679,17 +1713,7 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
 
     // The tampered package: 校验失败 and no decision.
     open_row(&c, "被改动的平台").await?;
-    until(
-        &c,
-        "the verdict",
-        "return document.getElementById('package-verdict') !== null",
-    )
-    .await?;
-    let verdict = c
-        .find(Locator::Css("#package-verdict"))
-        .await?
-        .text()
-        .await?;
+    let verdict = package_verdict(&c).await?;
     assert!(verdict.starts_with("校验失败"), "{verdict}");
     let no = c.find(Locator::Css("#no-decision")).await?.text().await?;
     assert!(no.contains("不能审核"), "{no}");
@@ -1744,12 +1768,7 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
         if i == 1 {
             // The county's page with its decision panel, once the toast of
             // the supervisor's export is gone and the PDF is drawn.
-            until(
-                &c,
-                "the toast to go",
-                "return document.querySelector('.toast') === null",
-            )
-            .await?;
+            toast_gone(&c).await?;
             c.execute(
                 "document.getElementById('decision-panel').scrollIntoView({block: 'start'})",
                 vec![],
@@ -1801,12 +1820,7 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
         json!(3),
         "the new versions replace the old in the list"
     );
-    until(
-        &c,
-        "the toast to go",
-        "return document.querySelector('.toast') === null",
-    )
-    .await?;
+    toast_gone(&c).await?;
     screenshot(&c, "inbox.png").await?;
 
     open_row(&c, "不动产统一登记信息平台").await?;
@@ -2523,15 +2537,7 @@ async fn hostile_text_stays_text() -> Res<()> {
         "{findings:?}"
     );
     // 打印 (a 草稿, the form has errors): the PDF holds the markup as text.
-    click_css(&c, "header button.print").await?;
-    until(
-        &c,
-        "the print refusal",
-        "return document.querySelector('.modal')?.textContent.includes('不能打印正式文本') === true",
-    )
-    .await?;
-    click_css(&c, ".modal footer button:first-child").await?;
-    let printed = pdf_text(&wait_for_file(&data.path().join("print"), "-草稿.pdf").await?)?;
+    let printed = print_as_draft(&c, &data.path().join("print")).await?;
     for text in [HOSTILE_UNIT, HOSTILE_SYSTEM] {
         assert!(printed.contains(&compact(text)), "{text} printed");
     }
@@ -2570,25 +2576,10 @@ async fn hostile_text_stays_text() -> Res<()> {
     )
     .await?;
     stays_text(&c, "inbox", "#inbox-table", &[&markup]).await?;
-    until(
-        &c,
-        "the toast to go",
-        "return document.querySelector('.toast') === null",
-    )
-    .await?;
+    toast_gone(&c).await?;
     screenshot(&c, "hostile-text-inbox.png").await?;
     open_row(&c, &markup).await?;
-    until(
-        &c,
-        "the verdict",
-        "return document.getElementById('package-verdict') !== null",
-    )
-    .await?;
-    let verdict = c
-        .find(Locator::Css("#package-verdict"))
-        .await?
-        .text()
-        .await?;
+    let verdict = package_verdict(&c).await?;
     assert!(!verdict.starts_with("校验失败"), "{verdict}");
     stays_text(&c, "package", ".package-view", &[&markup]).await?;
 
