@@ -2603,3 +2603,36 @@ async fn hostile_text_stays_text() -> Res<()> {
     drop(driver);
     Ok(())
 }
+
+/// 使用说明: F1 pressed while typing in the editor saves what was typed and
+/// opens the guide (docs/使用说明.md) with its sections and screenshots
+/// loaded; 首页's 使用说明 button opens it too.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn help_opens_with_f1() -> Res<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(data.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "button.new-form[data-form=\"application\"]").await?;
+    // F1 (WebDriver's U+E031) right after typing: no debounce has fired.
+    type_into(&c, "applicant.unit_name", "按F1之前输入的单位\u{E031}").await?;
+    let guide_shown = "const g = document.querySelector('article.guide');
+         return g !== null
+           && [...g.querySelectorAll('h2')].some(h => h.textContent === '四、审核（审核工作台）')
+           && [...g.querySelectorAll('img')].length >= 3
+           && [...g.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 600)";
+    until(&c, "the guide with its screenshots", guide_shown).await?;
+    screenshot(&c, "help.png").await?;
+    click_css(&c, ".app-bar .brand").await?;
+    until(
+        &c,
+        "the draft typed before F1 in the home list",
+        "return document.querySelector('section.drafts')?.innerText.includes('按F1之前输入的单位') === true",
+    )
+    .await?;
+    click_css(&c, "#open-help").await?;
+    until(&c, "the guide from 首页's button", guide_shown).await?;
+    c.close().await?;
+    Ok(())
+}

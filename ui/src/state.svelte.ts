@@ -10,7 +10,8 @@ export type Route =
   | { view: "signing" }
   | { view: "inbox" }
   | { view: "package"; sha256: string }
-  | { view: "demand_summary" };
+  | { view: "demand_summary" }
+  | { view: "help" };
 
 class AppState {
   backend: Backend = tauriBackend;
