@@ -376,4 +376,54 @@ mod tests {
             "ui/src/bindings/commands.ts is stale: run scripts/gen-bindings and commit the result"
         );
     }
+
+    /// JSON merge patch (RFC 7396), as Tauri merges `tauri.<platform>.conf.json`.
+    fn merge_patch(base: &mut serde_json::Value, patch: &serde_json::Value) {
+        match (base, patch) {
+            (serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+                for (key, value) in patch {
+                    if value.is_null() {
+                        base.remove(key);
+                    } else {
+                        merge_patch(base.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+                    }
+                }
+            }
+            (base, patch) => *base = patch.clone(),
+        }
+    }
+
+    /// The bundles are configured for every platform the clerks have, even
+    /// those that cannot be built here: Linux gives .deb and .rpm; Windows
+    /// (its file merged over the main one) an NSIS installer carrying
+    /// WebView2's offline installer, because the office PCs are offline, in
+    /// Chinese, with an .ico. Each merged file must be a config Tauri itself
+    /// accepts (its type refuses unknown fields).
+    #[test]
+    fn bundles_for_linux_and_offline_windows() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |name: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+        };
+        let main = read("tauri.conf.json");
+        let linux: tauri::utils::config::Config = serde_json::from_value(main.clone()).unwrap();
+        let targets = serde_json::to_value(&linux.bundle.targets).unwrap();
+        assert_eq!(targets, serde_json::json!(["deb", "rpm"]));
+
+        let mut windows = main;
+        merge_patch(&mut windows, &read("tauri.windows.conf.json"));
+        let windows: tauri::utils::config::Config = serde_json::from_value(windows).unwrap();
+        let targets = serde_json::to_value(&windows.bundle.targets).unwrap();
+        assert_eq!(targets, serde_json::json!(["nsis"]));
+        assert!(matches!(
+            windows.bundle.windows.webview_install_mode,
+            tauri::utils::config::WebviewInstallMode::OfflineInstaller { silent: true }
+        ));
+        let nsis = windows.bundle.windows.nsis.as_ref().expect("NSIS settings");
+        assert_eq!(nsis.languages.as_deref(), Some(&["SimpChinese".to_string()][..]));
+        for icon in &windows.bundle.icon {
+            assert!(dir.join(icon).is_file(), "{icon} is missing");
+        }
+        assert!(windows.bundle.icon.iter().any(|i| i.ends_with(".ico")));
+    }
 }
