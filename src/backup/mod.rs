@@ -264,8 +264,15 @@ pub fn write_backup(
         .connection()
         .execute("VACUUM INTO ?1", [temp.to_string_lossy()])
         .map_err(|e| StoreError::from_sqlite(store.path(), e))?;
-    let summary = finish_backup(&temp, &files).map_err(|e| BackupError::io(output, e))?;
-    seal(&temp)?;
+    // A random placeholder for the seal, found again in the file's bytes.
+    let placeholder = format!(
+        "{SEAL_PREFIX}{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let summary =
+        finish_backup(&temp, &files, &placeholder).map_err(|e| BackupError::io(output, e))?;
+    seal(&temp, &placeholder)?;
     std::fs::rename(&temp, output).map_err(|e| BackupError::io(output, e))?;
     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
     Ok(BackupSummary {
@@ -277,7 +284,11 @@ pub fn write_backup(
 }
 
 /// Adds the backup's own tables to the store's copy at `temp`.
-fn finish_backup(temp: &Path, files: &[(String, Vec<u8>)]) -> rusqlite::Result<BackupSummary> {
+fn finish_backup(
+    temp: &Path,
+    files: &[(String, Vec<u8>)],
+    placeholder: &str,
+) -> rusqlite::Result<BackupSummary> {
     let conn = Connection::open(temp)?;
     let schema = migrate::schema_version(&conn)?;
     conn.execute_batch(&format!(
@@ -292,12 +303,6 @@ fn finish_backup(temp: &Path, files: &[(String, Vec<u8>)]) -> rusqlite::Result<B
          CREATE TABLE backup_files (
              path TEXT PRIMARY KEY, bytes BLOB NOT NULL, sha256 TEXT NOT NULL) STRICT;"
     ))?;
-    // A random placeholder, found again in the file's bytes by `seal`.
-    let placeholder = format!(
-        "{SEAL_PREFIX}{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
     conn.execute(
         "INSERT INTO backup_meta VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
         rusqlite::params![
@@ -327,18 +332,13 @@ fn finish_backup(temp: &Path, files: &[(String, Vec<u8>)]) -> rusqlite::Result<B
     })
 }
 
-/// Finds the placeholder written by [`finish_backup`], replaces its digits
-/// with the SHA-256 of the file (taken with those digits as zeros), and
-/// syncs the file.
-fn seal(temp: &Path) -> Result<(), BackupError> {
+/// Finds the `placeholder` written by [`finish_backup`], replaces its
+/// digits with the SHA-256 of the file (taken with those digits as zeros),
+/// and syncs the file.
+fn seal(temp: &Path, placeholder: &str) -> Result<(), BackupError> {
     let mut bytes = std::fs::read(temp).map_err(|e| BackupError::io(temp, e))?;
-    let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, SEAL_PREFIX.as_bytes())
+    let starts: Vec<usize> = memchr::memmem::find_iter(&bytes, placeholder.as_bytes())
         .map(|at| at + SEAL_PREFIX.len())
-        .filter(|&at| {
-            bytes
-                .get(at..at + 64)
-                .is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit) && d != [b'0'; 64])
-        })
         .collect();
     // The placeholder is random: another copy of it would mean it was not.
     let [at] = starts[..] else {
@@ -363,14 +363,28 @@ fn digest_with_zeroed(bytes: &mut [u8], at: usize) -> String {
     sha256_hex(bytes)
 }
 
-/// True when some seal in `bytes` holds the digest of the file.
+/// At most this many places that look like a seal are tried (a draft may
+/// hold the prefix as text; a hostile file full of it must not cost a hash
+/// of the whole file per copy).
+const MAX_SEAL_CANDIDATES: usize = 8;
+
+/// True when some seal in `bytes` holds the digest of the file; `None` when
+/// there is no seal at all.
 fn seal_holds(bytes: &[u8]) -> Option<bool> {
     let candidates: Vec<usize> = memchr::memmem::find_iter(bytes, SEAL_PREFIX.as_bytes())
         .map(|at| at + SEAL_PREFIX.len())
-        .filter(|&at| bytes.get(at..at + 64).is_some())
+        .filter(|&at| {
+            bytes
+                .get(at..at + 64)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_hexdigit))
+        })
+        .take(MAX_SEAL_CANDIDATES + 1)
         .collect();
     if candidates.is_empty() {
         return None;
+    }
+    if candidates.len() > MAX_SEAL_CANDIDATES {
+        return Some(false);
     }
     let mut scratch = bytes.to_vec();
     Some(candidates.into_iter().any(|at| {

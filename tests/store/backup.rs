@@ -14,7 +14,7 @@ use gcforms::calendar::Calendar;
 use gcforms::policy::Policy;
 use gcforms::sign::UnitKeyFile;
 use gcforms::store::{ExportKind, HistoryPolicy, ReviewResult, Store, UnitProfile};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::application_text;
 
@@ -32,22 +32,6 @@ fn store_at(dir: &Path, now: i64) -> Store {
         ..HistoryPolicy::default()
     });
     store
-}
-
-fn package(id: &str, unit: &str) -> Vec<u8> {
-    serde_json::to_vec_pretty(&json!({
-        "format": "gcforms-package",
-        "format_version": 1,
-        "package_id": id,
-        "created_at": "2026-09-28T10:00:00+08:00",
-        "documents": [
-            {"data": {"form": "application", "applicant": {"unit_name": unit,
-                "system_name": "不动产统一登记信息平台", "jurisdiction": "wujiang"}}},
-            {"data": {"form": "security_pledge", "unit_name": unit}}
-        ],
-        "reviews": [],
-    }))
-    .unwrap()
 }
 
 /// Saves `versions` texts of draft `id` as separate versions, a day apart
@@ -80,7 +64,11 @@ fn source_folder() -> tempfile::TempDir {
         ("p-2", "韶关市浈江区政务服务中心"),
     ] {
         store
-            .receive_package(&package(id, unit), &format!("{id}.gcpkg.json"), day)
+            .receive_package(
+                &super::received::package(id, 0, unit),
+                &format!("{id}.gcpkg.json"),
+                day,
+            )
             .unwrap();
     }
     let keys = UnitKeyFile::in_dir(d, &Policy::shared_default().key_file);
@@ -160,6 +148,15 @@ fn make_backup(source: &Path, out: &Path) {
         (summary.drafts, summary.versions, summary.packages),
         (3, 7, 2)
     );
+}
+
+/// A source folder and its backup file (in a folder of its own).
+fn backed_up() -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+    let source = source_folder();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("b.gcbackup");
+    make_backup(source.path(), &file);
+    (source, out, file)
 }
 
 fn restore_into(target: &Path, file: &Path) -> backup::RestorePlan {
@@ -242,10 +239,7 @@ fn sha256_bytes(bytes: &[u8]) -> String {
 
 #[test]
 fn overlapping_drafts_merge_without_loss_or_duplicates() {
-    let source = source_folder();
-    let out = tempfile::tempdir().unwrap();
-    let file = out.path().join("b.gcbackup");
-    make_backup(source.path(), &file);
+    let (source, _out, file) = backed_up();
 
     // The other PC: draft-a changed later there (local newer), draft-b
     // older there than in the backup, draft-l only there; a different
@@ -378,10 +372,7 @@ fn refused(file: &Path) -> BackupError {
 
 #[test]
 fn damaged_and_foreign_files_are_refused_and_change_nothing() {
-    let source = source_folder();
-    let out = tempfile::tempdir().unwrap();
-    let file = out.path().join("b.gcbackup");
-    make_backup(source.path(), &file);
+    let (source, out, file) = backed_up();
     let good = std::fs::read(&file).unwrap();
 
     let mut flipped = good.clone();
@@ -423,10 +414,7 @@ fn damaged_and_foreign_files_are_refused_and_change_nothing() {
 
 #[test]
 fn a_newer_format_is_refused() {
-    let source = source_folder();
-    let out = tempfile::tempdir().unwrap();
-    let file = out.path().join("b.gcbackup");
-    make_backup(source.path(), &file);
+    let (_source, _out, file) = backed_up();
     // Rewritten by SQLite as a newer gcforms would write it, then resealed
     // the way the format says: the seal holds, the version does not.
     let conn = rusqlite::Connection::open(&file).unwrap();
@@ -524,4 +512,21 @@ fn cli_backup_and_restore() {
     // A missing file: exit 2.
     let o = gcforms(&["restore", "/nonexistent.gcbackup", "--data-dir", t]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_draft_quoting_the_seal_still_backs_up_and_restores() {
+    let source = tempfile::tempdir().unwrap();
+    let quoted = format!("gcforms-backup-seal:{}", "0123456789abcdef".repeat(4));
+    save_versions(source.path(), "draft-q", &[&quoted], 1_000 * DAY_MS);
+    let file = source.path().join("q.gcbackup");
+    let store = store_at(source.path(), 1_001 * DAY_MS);
+    backup::write_backup(&store, &DataFolder::new(source.path()), &file).unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let plan = restore_into(target.path(), &file);
+    assert_eq!(plan.count(DraftAction::Added), 1);
+    assert_eq!(
+        versions(&target.path().join("drafts.db")),
+        versions(&source.path().join("drafts.db"))
+    );
 }
