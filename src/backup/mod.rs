@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::calendar::CALENDAR_DIR;
 use crate::sign::unit_key_file::{CERT_FILE_NAME, KEY_FILE_NAME};
-use crate::store::{migrate, sha256_hex, Store, StoreError};
+use crate::store::{migrate, sha256_hex, Notice, Store, StoreError};
 
 /// The marker in `backup_meta.format`.
 pub const FORMAT_MARKER: &str = "gcforms-backup";
@@ -193,14 +193,11 @@ impl DataFolder {
         &self.dir
     }
 
-    /// Opens its draft store, creating the folder and the store if needed.
-    pub fn open_store(&self) -> Result<Store, BackupError> {
+    /// Opens its draft store, creating the folder and the store if needed,
+    /// with the store's repair notice, if any.
+    pub fn open_store(&self) -> Result<(Store, Option<Notice>), BackupError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| BackupError::io(&self.dir, e))?;
-        let (store, notice) = Store::open(self.dir.join(crate::store::DB_FILE_NAME))?;
-        if let Some(n) = notice {
-            eprintln!("gcforms: 注意：{n}");
-        }
-        Ok(store)
+        Ok(Store::open(self.dir.join(crate::store::DB_FILE_NAME))?)
     }
 
     /// The files of the folder a backup carries, by relative path (`/`

@@ -70,6 +70,15 @@ fn folder(arg: &DataDirArg) -> Result<DataFolder, Outcome> {
     }
 }
 
+/// The folder's store, its repair notice (if any) on stderr.
+fn open_store(folder: &DataFolder) -> Result<gcforms::store::Store, BackupError> {
+    let (store, notice) = folder.open_store()?;
+    if let Some(n) = notice {
+        eprintln!("gcforms: 注意：{n}");
+    }
+    Ok(store)
+}
+
 fn failed(context: &Path, e: &BackupError) -> Outcome {
     report_error(&context.display().to_string(), e);
     if e.is_refused_file() {
@@ -85,9 +94,8 @@ pub fn run_backup(args: BackupArgs) -> Outcome {
         Ok(f) => f,
         Err(o) => return o,
     };
-    let written = folder
-        .open_store()
-        .and_then(|store| backup::write_backup(&store, &folder, &args.output));
+    let written =
+        open_store(&folder).and_then(|store| backup::write_backup(&store, &folder, &args.output));
     match written {
         Ok(summary) => {
             match args.format {
@@ -111,7 +119,7 @@ pub fn run_restore(args: RestoreArgs) -> Outcome {
         Ok(b) => b,
         Err(e) => return failed(&args.file, &e),
     };
-    let store = match folder.open_store() {
+    let store = match open_store(&folder) {
         Ok(s) => s,
         Err(e) => return failed(folder.dir(), &e),
     };

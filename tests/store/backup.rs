@@ -13,8 +13,8 @@ use gcforms::backup::{self, BackupError, DataFolder, DraftAction, FileAction, Pr
 use gcforms::calendar::Calendar;
 use gcforms::policy::Policy;
 use gcforms::sign::UnitKeyFile;
-use gcforms::store::{ExportKind, HistoryPolicy, ReviewResult, Store, UnitProfile};
-use serde_json::Value;
+use gcforms::store::{ExportKind, HistoryPolicy, ReviewResult, Store, UnitProfile, Verdict};
+use serde_json::{json, Value};
 
 use super::application_text;
 
@@ -63,13 +63,22 @@ fn source_folder() -> tempfile::TempDir {
         ("p-1", "韶关市武江区不动产登记中心"),
         ("p-2", "韶关市浈江区政务服务中心"),
     ] {
-        store
+        let got = store
             .receive_package(
                 &super::received::package(id, 0, unit),
                 &format!("{id}.gcpkg.json"),
                 day,
             )
             .unwrap();
+        // A verdict of the cache, which a backup leaves out.
+        let verdict = Verdict {
+            policy: "shaoguan-2020 1".into(),
+            valid: false,
+            status: String::new(),
+            problem: "测试".into(),
+            decided: String::new(),
+        };
+        store.record_verdict(&got.package.sha256, &verdict).unwrap();
     }
     let keys = UnitKeyFile::in_dir(d, &Policy::shared_default().key_file);
     let key = keys
@@ -162,7 +171,7 @@ fn backed_up() -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
 fn restore_into(target: &Path, file: &Path) -> backup::RestorePlan {
     let folder = DataFolder::new(target);
     let opened = backup::open_backup(file).unwrap();
-    let store = folder.open_store().unwrap();
+    let (store, _) = folder.open_store().unwrap();
     let planned = backup::plan(&store, &folder, &opened).unwrap();
     let done = backup::restore(&store, &folder, &opened).unwrap();
     assert_eq!(planned, done, "the plan shown is what was done");
@@ -529,4 +538,48 @@ fn a_draft_quoting_the_seal_still_backs_up_and_restores() {
         versions(&target.path().join("drafts.db")),
         versions(&source.path().join("drafts.db"))
     );
+}
+
+#[test]
+fn an_independent_reader_checks_the_seal_and_the_contents() {
+    let (_source, _out, file) = backed_up();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/store/check_backup.py");
+    let o = Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let got: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(got["format"], "gcforms-backup");
+    assert_eq!(got["schema_version"], gcforms::store::migrate::LATEST);
+    assert_eq!(
+        (
+            &got["drafts"],
+            &got["versions"],
+            &got["packages"],
+            &got["exports"]
+        ),
+        (&json!(3), &json!(7), &json!(2), &json!(1))
+    );
+    assert_eq!(
+        (&got["certificates"], &got["review_results"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(got["verdicts"], 0, "the verdict cache is left out");
+    assert_eq!(
+        got["files"],
+        json!(["calendar/2027.json", "unit-cert.der", "unit-key.p12"])
+    );
+    // The same reader refuses a flipped byte.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&file, &bytes).unwrap();
+    let o = Command::new("python3")
+        .arg(&script)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
 }
