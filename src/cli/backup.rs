@@ -99,8 +99,8 @@ pub fn run_backup(args: BackupArgs) -> Outcome {
     match written {
         Ok(summary) => {
             match args.format {
-                Format::Json => println!("{}", serde_json::to_string(&summary).unwrap_or_default()),
-                Format::Human => println!("{}", summary.describe()),
+                Format::Json => say(&serde_json::to_string(&summary).unwrap_or_default()),
+                Format::Human => say(&summary.describe()),
             }
             Outcome::Ok
         }
@@ -131,14 +131,9 @@ pub fn run_restore(args: RestoreArgs) -> Outcome {
         Format::Json => {
             let mut value = serde_json::to_value(plan).unwrap_or_default();
             value["applied"] = applied.into();
-            println!("{value}");
+            say(&value.to_string());
         }
-        Format::Human => {
-            let mut out = std::io::stdout().lock();
-            for line in plan.lines() {
-                let _ = writeln!(out, "{line}");
-            }
-        }
+        Format::Human => say(&plan.lines().join("\n")),
     };
     if args.dry_run || plan.is_empty() {
         print(&plan, false);
@@ -162,12 +157,18 @@ pub fn run_restore(args: RestoreArgs) -> Outcome {
                 print(&done, true);
             }
             if args.format == Format::Human {
-                println!("已恢复到 {}", folder.dir().display());
+                say(&format!("已恢复到 {}", folder.dir().display()));
             }
             Outcome::Ok
         }
         Err(e) => failed(&args.file, &e),
     }
+}
+
+/// One line (or lines) on stdout; a closed stdout (a pipe to `head`) is
+/// not an error: the work is done either way.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// Asks on the terminal; false without one.
