@@ -13,6 +13,7 @@
 //! assert!(report.findings.iter().any(|f| f.code == gcforms::rules::Code::Required));
 //! ```
 
+pub mod backup;
 pub mod calendar;
 pub mod data_dir;
 pub mod demand;

@@ -69,6 +69,13 @@ macro_rules! app_commands {
             export_demand_summary,
             print_demand_summary,
             choose_demand_files
+            ],
+            backup: [
+            write_backup,
+            restore_plan,
+            restore_backup,
+            choose_backup_path,
+            choose_backup_file
             ]
         )
     };

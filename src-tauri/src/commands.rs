@@ -423,27 +423,35 @@ pub async fn choose_export_path(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "导出.pdf".into());
-    if let Some(dir) = std::env::var_os("GCFORMS_EXPORT_DIR") {
-        return Ok(Some(
-            std::path::Path::new(&dir).join(name).display().to_string(),
-        ));
-    }
-    use tauri_plugin_dialog::DialogExt;
     // The file's kind from its name: the summary exports a workbook or CSV.
     let (kind, ext) = match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
         Some("xlsx") => ("Excel 工作簿", "xlsx"),
         Some("csv") => ("CSV 文件", "csv"),
         _ => ("PDF 文件", "pdf"),
     };
-    let picked = app
-        .dialog()
+    Ok(save_dialog(&app, &name, kind, ext))
+}
+
+/// The system's save dialog offering `name` with one filter (`kind`,
+/// `ext`); None when cancelled. End-to-end tests set `GCFORMS_EXPORT_DIR`
+/// to answer `name` in that folder without the dialog.
+pub(crate) fn save_dialog(
+    app: &tauri::AppHandle,
+    name: &str,
+    kind: &str,
+    ext: &str,
+) -> Option<String> {
+    if let Some(dir) = std::env::var_os("GCFORMS_EXPORT_DIR") {
+        return Some(std::path::Path::new(&dir).join(name).display().to_string());
+    }
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
         .file()
-        .set_file_name(&name)
+        .set_file_name(name)
         .add_filter(kind, &[ext])
-        .blocking_save_file();
-    Ok(picked
+        .blocking_save_file()
         .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
+        .map(|p| p.display().to_string())
 }
 
 /// The UI has saved everything after a close request: close now.

@@ -11,6 +11,7 @@
 //! **Invariant:** no rule, number or label is decided here; validation is
 //! the core's, catalogs and labels come from the policy and the core's types.
 
+pub mod backup;
 pub mod calendar;
 pub mod commands;
 pub mod demand;

@@ -305,18 +305,7 @@ pub async fn choose_package_save_path(
         || "审核后.gcpkg.json".into(),
         |n| n.to_string_lossy().into_owned(),
     );
-    if let Some(dir) = std::env::var_os("GCFORMS_EXPORT_DIR") {
-        return Ok(Some(Path::new(&dir).join(name).display().to_string()));
-    }
-    use tauri_plugin_dialog::DialogExt;
-    Ok(app
-        .dialog()
-        .file()
-        .set_file_name(&name)
-        .add_filter("提交包", &["json"])
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
+    Ok(crate::commands::save_dialog(&app, &name, "提交包", "json"))
 }
 
 /// 信任的单位证书.

@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Each command lives in its own module and
 //! returns an [`Outcome`]; exit codes are decided here, once (SPEC §4).
 
+mod backup;
 mod calendar;
 mod deadline;
 mod demand;
@@ -122,6 +123,10 @@ enum Command {
         #[command(subcommand)]
         command: calendar::CalendarCommand,
     },
+    /// 备份：把草稿（含历史版本）、导出记录、收到的提交包与审核结果、常用信息、信任的证书、导入的放假安排和单位证书密钥文件（仍加密）写入一个 .gcbackup 文件（退出码：0 成功，2 无法读取或写入）
+    Backup(backup::BackupArgs),
+    /// 恢复：先列出将新增与跳过的内容，再合并到数据文件夹，不重复、不覆盖较新的内容；损坏或不是备份的文件被拒绝且不作改动（退出码：0 成功，1 备份文件被拒绝，2 无法读写或未确认）
+    Restore(backup::RestoreArgs),
     /// 年度资源需求预估（第十七条）：汇总各单位的资源需求预估表
     Demand {
         #[command(subcommand)]
@@ -266,6 +271,8 @@ pub fn run() -> ExitCode {
         Command::Deadline(args) => deadline::run(args, &policy),
         Command::Calendar { command } => calendar::run(command),
         Command::Demand { command } => demand::run(command, &policy),
+        Command::Backup(args) => backup::run_backup(args),
+        Command::Restore(args) => backup::run_restore(args),
     };
     outcome.into()
 }

@@ -11,6 +11,12 @@ use chrono::Utc;
 use super::{CertInfo, SignError, UnitKey, WeakPassphrase};
 use crate::policy::KeyFilePolicy;
 
+/// The private key's file name in the data folder.
+pub const KEY_FILE_NAME: &str = "unit-key.p12";
+
+/// The certificate's file name in the data folder.
+pub const CERT_FILE_NAME: &str = "unit-cert.der";
+
 /// The unit key files in one folder.
 #[derive(Debug, Clone)]
 pub struct UnitKeyFile {
@@ -62,11 +68,11 @@ impl UnitKeyFile {
     }
 
     fn key_path(&self) -> PathBuf {
-        self.dir.join("unit-key.p12")
+        self.dir.join(KEY_FILE_NAME)
     }
 
     fn cert_path(&self) -> PathBuf {
-        self.dir.join("unit-cert.der")
+        self.dir.join(CERT_FILE_NAME)
     }
 
     /// The certificate, when a key has been set; no passphrase needed.

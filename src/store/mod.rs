@@ -321,7 +321,7 @@ impl Store {
 
     /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so
     /// two processes never deadlock upgrading a read lock. Rolled back on error.
-    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.conn.execute_batch("BEGIN IMMEDIATE").db(&self.path)?;
         let result = f(&self.conn).and_then(|v| {
             self.conn.execute_batch("COMMIT").db(&self.path)?;

@@ -1,5 +1,6 @@
 //! The draft store (issue #4): real SQLite files in temporary folders.
 
+mod backup;
 mod cli;
 mod crash;
 mod damage;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use gcforms::store::{Store, StoreError};
 use serde_json::{json, Value};
 
-fn package(id: &str, reviews: usize, unit: &str) -> Vec<u8> {
+pub(super) fn package(id: &str, reviews: usize, unit: &str) -> Vec<u8> {
     let review = json!({"level": "city", "unit": "韶关市政务服务数据管理局"});
     serde_json::to_vec_pretty(&json!({
         "format": "gcforms-package",

@@ -40,6 +40,8 @@ import type {
   DemandSources,
   ReceivedPackage,
   Summary,
+  BackupSummary,
+  RestoreView,
 } from "./bindings/commands";
 
 export type * from "./bindings/commands";
@@ -144,6 +146,12 @@ export interface Backend {
   printDemandSummary(sources: DemandSources): Promise<ExportDone>;
   /** The multi-file open dialog; empty when cancelled. */
   chooseDemandFiles(): Promise<string[]>;
+  /** 备份… / 恢复… (issue #17): the dialogs, the backup, the plan, the restore. */
+  chooseBackupPath(): Promise<string | null>;
+  chooseBackupFile(): Promise<string | null>;
+  writeBackup(path: string): Promise<BackupSummary>;
+  restorePlan(path: string): Promise<RestoreView>;
+  restoreBackup(path: string): Promise<RestoreView>;
 }
 
 export const tauriBackend: Backend = {
@@ -208,6 +216,11 @@ export const tauriBackend: Backend = {
   exportDemandSummary: (s, path) => unwrap(commands.exportDemandSummary(s, path)),
   printDemandSummary: (s) => unwrap(commands.printDemandSummary(s)),
   chooseDemandFiles: () => unwrap(commands.chooseDemandFiles()),
+  chooseBackupPath: () => unwrap(commands.chooseBackupPath()),
+  chooseBackupFile: () => unwrap(commands.chooseBackupFile()),
+  writeBackup: (path) => unwrap(commands.writeBackup(path)),
+  restorePlan: (path) => unwrap(commands.restorePlan(path)),
+  restoreBackup: (path) => unwrap(commands.restoreBackup(path)),
 };
 
 /** True inside the Tauri window. */

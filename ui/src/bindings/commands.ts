@@ -201,6 +201,25 @@ export const commands = {
 	 *  Linux) to answer without the dialog, which WebDriver cannot drive.
 	 */
 	chooseDemandFiles: () => typedError<string[], IpcError>(__TAURI_INVOKE("choose_demand_files")),
+	/**  Writes a backup of everything of the user's to `path`. */
+	writeBackup: (path: string) => typedError<BackupSummary, IpcError>(__TAURI_INVOKE("write_backup", { path })),
+	/**  Checks a backup file and says what restoring it would add and skip. */
+	restorePlan: (path: string) => typedError<RestoreView, IpcError>(__TAURI_INVOKE("restore_plan", { path })),
+	/**
+	 *  Restores a backup file (after the clerk confirmed its plan): merged, never
+	 *  overwriting newer work. Returns what was done.
+	 */
+	restoreBackup: (path: string) => typedError<RestoreView, IpcError>(__TAURI_INVOKE("restore_backup", { path })),
+	/**
+	 *  Asks where to write a backup, with the system's save dialog. End-to-end
+	 *  tests set `GCFORMS_EXPORT_DIR` to answer without it.
+	 */
+	chooseBackupPath: () => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_backup_path")),
+	/**
+	 *  Asks which backup to restore. End-to-end tests set `GCFORMS_OPEN_BACKUP`
+	 *  to the file to answer without the dialog.
+	 */
+	chooseBackupFile: () => typedError<string | null, IpcError>(__TAURI_INVOKE("choose_backup_file")),
 };
 
 /** Events */
@@ -389,6 +408,34 @@ export type BackupDataType =
 "database" | 
 /**  虚拟云主机 */
 "vm";
+
+/**  What `backup_meta` says of a backup. */
+export type BackupInfo = {
+	/**  The format version. */
+	format_version: number,
+	/**  The draft store's schema version when it was made. */
+	schema_version: number,
+	/**  When it was made (RFC 3339, local time). */
+	created_at: string,
+	/**  The gcforms that made it. */
+	app_version: string,
+};
+
+/**  What [`write_backup`] wrote. */
+export type BackupSummary = {
+	/**  The backup file. */
+	path: string,
+	/**  Its size in bytes. */
+	bytes: number,
+	/**  Drafts in it (the trash included). */
+	drafts: number,
+	/**  Versions of those drafts, current and history. */
+	versions: number,
+	/**  Received packages. */
+	packages: number,
+	/**  The data folder's files (calendar years, key files), by relative path. */
+	files: string[],
+};
 
 /**
  *  An inclusive range, for input hints (`min`/`max` attributes): the rules
@@ -997,6 +1044,35 @@ export type DocumentView = {
 	pdf_base64: string,
 };
 
+/**  What happens to one draft of the backup. */
+export type DraftAction = 
+/**  Not here: added with all its versions. */
+"added" | 
+/**
+ *  The backup's is newer: its text becomes current (the local one stays
+ *  in the history).
+ */
+"backup_newer" | 
+/**
+ *  The local one is newer (or as new): it stays current; versions it
+ *  lacks are added to its history.
+ */
+"local_newer" | 
+/**  Every version is here already. */
+"unchanged";
+
+/**  One draft of the backup and what the restore does with it. */
+export type DraftPlan = {
+	/**  The draft's id. */
+	id: string,
+	/**  Its title in the list. */
+	title: string,
+	/**  What happens. */
+	action: DraftAction,
+	/**  Versions added to it. */
+	versions_added: number,
+};
+
 /**
  *  A draft's status, a closed set.
  * 
@@ -1132,6 +1208,23 @@ export type FieldLabel = {
 	path: string,
 	/**  Paper label, e.g. `数据盘(GB)`. */
 	label: string,
+};
+
+/**  What happens to one file of the data folder. */
+export type FileAction = 
+/**  Not here: written. */
+"added" | 
+/**  The same bytes are here. */
+"present" | 
+/**  A different file is here: kept, the backup's is not written. */
+"kept_local";
+
+/**  One file of the backup and what the restore does with it. */
+export type FilePlan = {
+	/**  Relative path in the data folder. */
+	path: string,
+	/**  What happens. */
+	action: FileAction,
 };
 
 /**  Files dropped on the window (导入提交包 by drag and drop). */
@@ -1556,6 +1649,15 @@ export type PledgeText = {
 	note: string,
 };
 
+/**  What happens to 常用信息. */
+export type ProfileAction = 
+/**  The local one is empty: the backup's is taken. */
+"added" | 
+/**  The local one is filled in: kept. */
+"kept_local" | 
+/**  The backup has none. */
+"not_in_backup";
+
 /**
  *  Whether an answer counted days in a year the calendar does not know
  *  (Monday to Friday assumed there), and why.
@@ -1610,6 +1712,40 @@ export type ReceivedPackage = {
 	jurisdiction: string,
 	/**  Its size in bytes. */
 	bytes: number,
+};
+
+/**  What a restore adds and what it skips, with why. */
+export type RestorePlan = {
+	/**  The backup file. */
+	source: string,
+	/**  What the backup says of itself. */
+	backup: BackupInfo,
+	/**  Each draft of the backup. */
+	drafts: DraftPlan[],
+	/**  Versions of drafts (current and history). */
+	versions: Tally,
+	/**  Export log rows. */
+	exports: Tally,
+	/**  Received packages. */
+	packages: Tally,
+	/**  Trusted certificates. */
+	certificates: Tally,
+	/**  Review results. */
+	review_results: Tally,
+	/**  常用信息. */
+	profile: ProfileAction,
+	/**  Calendar years and key files. */
+	files: FilePlan[],
+};
+
+/**  A restore plan with its lines in Chinese, as the CLI prints them. */
+export type RestoreView = {
+	/**  The plan (or what was done). */
+	plan: RestorePlan,
+	/**  One line each for the dialog. */
+	lines: string[],
+	/**  False when restoring would change nothing. */
+	changes: boolean,
 };
 
 /**  Where a reviewed package ended, for one of its documents. */
@@ -1824,6 +1960,14 @@ export type Sums = {
 	memory_gb: number,
 	/**  存储(G). */
 	storage_gb: number,
+};
+
+/**  How many rows of a kind are added and how many are there already. */
+export type Tally = {
+	/**  Rows the restore adds. */
+	added: number,
+	/**  Rows skipped: already present. */
+	present: number,
 };
 
 /**  Working days left, in words. */
