@@ -386,7 +386,10 @@ mod tests {
                     if value.is_null() {
                         base.remove(key);
                     } else {
-                        merge_patch(base.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+                        merge_patch(
+                            base.entry(key.clone()).or_insert(serde_json::Value::Null),
+                            value,
+                        );
                     }
                 }
             }
@@ -421,7 +424,10 @@ mod tests {
             tauri::utils::config::WebviewInstallMode::OfflineInstaller { silent: true }
         ));
         let nsis = windows.bundle.windows.nsis.as_ref().expect("NSIS settings");
-        assert_eq!(nsis.languages.as_deref(), Some(&["SimpChinese".to_string()][..]));
+        assert_eq!(
+            nsis.languages.as_deref(),
+            Some(&["SimpChinese".to_string()][..])
+        );
         for icon in &windows.bundle.icon {
             assert!(dir.join(icon).is_file(), "{icon} is missing");
         }

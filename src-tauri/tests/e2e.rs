@@ -86,6 +86,8 @@ impl Driver {
                 std::env::join_paths(SUMMARY_FILES.iter().map(|f| data_home.join(f)))
                     .expect("plain file names"),
             )
+            // 恢复… opens this backup instead of asking with an open dialog.
+            .env("GCFORMS_OPEN_BACKUP", data_home.join("to-restore.gcbackup"))
             // 导入提交包 imports every file of this folder instead of asking.
             .env("GCFORMS_OPEN_PACKAGES_DIR", data_home.join("incoming"))
             // The common font subsets are cut afresh, as on a new machine.
@@ -2633,6 +2635,52 @@ async fn help_opens_with_f1() -> Res<()> {
     .await?;
     click_css(&c, "#open-help").await?;
     until(&c, "the guide from 首页's button", guide_shown).await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// 备份 on one PC, 恢复 on another: a draft typed in one data folder is
+/// backed up through 首页's 备份… (the file lands in the export folder),
+/// restored in a second, empty data folder after the plan is shown, and is
+/// then in that app's home list with what was typed.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
+async fn backup_and_restore_on_a_new_pc() -> Res<()> {
+    let old_pc = tempfile::tempdir()?;
+    let backup = {
+        let driver = Driver::start(old_pc.path());
+        let c = driver.session(&app_binary()).await?;
+        ready(&c).await?;
+        click_css(&c, "button.new-form[data-form=\"application\"]").await?;
+        type_into(&c, "applicant.unit_name", "备份前填写的单位").await?;
+        type_into(&c, "applicant.system_name", "迁移到新电脑的系统").await?;
+        saved(&c).await?;
+        click_css(&c, ".app-bar .brand").await?;
+        click_css(&c, "#backup").await?;
+        let file = wait_for_file(&old_pc.path().join("exports"), ".gcbackup").await?;
+        c.close().await?;
+        file
+    };
+    let new_pc = tempfile::tempdir()?;
+    std::fs::copy(&backup, new_pc.path().join("to-restore.gcbackup"))?;
+    let driver = Driver::start(new_pc.path());
+    let c = driver.session(&app_binary()).await?;
+    ready(&c).await?;
+    click_css(&c, "#restore").await?;
+    until(
+        &c,
+        "the restore plan",
+        "return document.getElementById('restore-plan')?.innerText.includes('草稿') === true",
+    )
+    .await?;
+    screenshot(&c, "restore-plan.png").await?;
+    click_css(&c, "#confirm-restore").await?;
+    until(
+        &c,
+        "the restored draft in the home list",
+        "return document.querySelector('section.drafts')?.innerText.includes('迁移到新电脑的系统') === true",
+    )
+    .await?;
     c.close().await?;
     Ok(())
 }
