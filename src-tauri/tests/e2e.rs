@@ -2647,6 +2647,7 @@ async fn help_opens_with_f1() -> Res<()> {
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver: run scripts/e2e"]
 async fn backup_and_restore_on_a_new_pc() -> Res<()> {
     let old_pc = tempfile::tempdir()?;
+    std::fs::create_dir_all(old_pc.path().join("exports"))?;
     let backup = {
         let driver = Driver::start(old_pc.path());
         let c = driver.session(&app_binary()).await?;
