@@ -1,15 +1,22 @@
-//! The common font subsets and their per-user cache: they change how fast a
-//! form prints, never what is printed.
+//! The faces bundled in the program: every form prints from them alone,
+//! to the same bytes with or without the system's fonts, and a character
+//! they lack comes from a system face — Noto CJK or a TrueType face like
+//! SimSun — or is an error naming it and its field.
 //!
-//! Needs fonts-noto-cjk.
+//! Needs fonts-noto-cjk (what the bundle is cut from) and
+//! fonts-droid-fallback (a TrueType CJK face, as Windows' SimSun is).
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde_json::Value;
 
 use gcforms::document::Document;
 use gcforms::policy::Policy;
-use gcforms::render::{render_with, Coverage, Fonts, RenderError, RenderOptions, COMMON_CHARS};
+use gcforms::render::{
+    common_chars, fallback_dirs, render_with, Face, Fonts, RenderError, RenderOptions,
+    BUNDLED_BODY, BUNDLED_HEADING, COMMON_CHARS,
+};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,27 +32,8 @@ fn example(name: &str) -> Value {
         .unwrap()
 }
 
-/// The example, with the rare name characters 珺喆燊堃 (beyond GB 2312)
-/// replaced by common ones.
-fn common_example(name: &str) -> Document {
-    let text = serde_json::to_string(&example(name)).unwrap();
-    let text: String = text
-        .chars()
-        .map(|c| if "珺喆燊堃".contains(c) { '明' } else { c })
-        .collect();
-    document(serde_json::from_str(&text).unwrap())
-}
-
 fn pdf(fonts: &Fonts, doc: &Document, options: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     render_with(fonts, doc, Policy::default_shaoguan(), options)
-}
-
-fn cache_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    entries.sort();
-    entries
 }
 
 const FORMS: [&str; 5] = [
@@ -56,13 +44,28 @@ const FORMS: [&str; 5] = [
     "demand_estimate",
 ];
 
-#[test]
-fn the_common_subsets_print_the_same_bytes_as_the_full_faces() {
+/// A character beyond the bundle (not in the 通用规范汉字表 nor GB 2312)
+/// that both Noto Serif CJK and Droid Sans Fallback have.
+const RARE: char = '丂';
+
+/// The Debian folder of a TrueType CJK face (fonts-droid-fallback).
+const TRUETYPE_FACE: &str = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf";
+
+/// The folder of the full Noto CJK collections (fonts-noto-cjk).
+const NOTO_DIR: &str = "/usr/share/fonts/opentype/noto";
+
+/// A folder holding only `files` (linked), as a PC with just those fonts.
+fn font_folder(files: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let full = Fonts::load_system().expect("fonts-noto-cjk installed");
-    let common = Fonts::load_common(dir.path(), Some(&full)).unwrap();
-    assert_eq!(common.coverage(), Coverage::Common);
-    let options = [
+    for file in files {
+        let path = Path::new(file);
+        std::os::unix::fs::symlink(path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn all_options() -> [RenderOptions; 2] {
+    [
         RenderOptions::default(),
         RenderOptions {
             copies: Some(2),
@@ -82,98 +85,222 @@ fn the_common_subsets_print_the_same_bytes_as_the_full_faces() {
                 gcforms::render::ReviewBox::Blank,
             ],
         },
-    ];
+    ]
+}
+
+/// The committed faces are what `scripts/cut-bundled-fonts` cuts from the
+/// installed Noto collections, and they hold every character of the list
+/// that Noto has.
+#[test]
+fn bundled_faces_are_cut_from_noto() {
+    let full = Fonts::full_noto(vec![PathBuf::from(NOTO_DIR)]).expect("fonts-noto-cjk installed");
+    let (body, heading) = full.cut_common().unwrap();
+    assert!(
+        body == BUNDLED_BODY && heading == BUNDLED_HEADING,
+        "assets/fonts/*-gcforms.otf are stale: run scripts/cut-bundled-fonts"
+    );
+    let bundled = Fonts::bundled_with_fallback_dirs(Vec::new());
+    for face in [Face::Body, Face::Heading] {
+        let lacking: String = common_chars()
+            .filter(|&c| full.primary_has_glyph(face, c) && !bundled.primary_has_glyph(face, c))
+            .collect();
+        assert!(lacking.is_empty(), "{face:?} lacks {lacking}");
+    }
+    // The 8,105 characters of the 通用规范汉字表 are there, with GB 2312's.
+    let han = common_chars()
+        .filter(|&c| {
+            bundled.primary_has_glyph(Face::Body, c) && ('\u{3400}'..='\u{3134F}').contains(&c)
+        })
+        .count();
+    assert!(han >= 8_105 + 200, "{han} Chinese characters bundled");
+    assert!(!bundled.primary_has_glyph(Face::Body, RARE));
+}
+
+/// With no system font at all (an empty font folder), every example prints,
+/// to the same bytes as with the system's fonts and as with the full Noto
+/// faces the bundle was cut from.
+#[test]
+fn every_example_prints_the_same_without_system_fonts() {
+    let empty = tempfile::tempdir().unwrap();
+    let alone = Fonts::bundled_with_fallback_dirs(vec![empty.path().to_path_buf()]);
+    let with_system = Fonts::bundled_with_fallback_dirs(fallback_dirs());
+    let full = Fonts::full_noto(vec![PathBuf::from(NOTO_DIR)]).expect("fonts-noto-cjk installed");
     for name in FORMS {
-        let doc = common_example(name);
-        for options in &options {
-            let a = pdf(&full, &doc, options).unwrap();
-            let b = pdf(&common, &doc, options).unwrap();
-            assert!(a == b, "{name} {options:?}: the subset changed the PDF");
+        let doc = document(example(name));
+        for options in &all_options() {
+            let a = pdf(&alone, &doc, options).unwrap();
+            assert!(
+                pdf(&with_system, &doc, options).unwrap() == a,
+                "{name} {options:?}"
+            );
+            assert!(
+                pdf(&full, &doc, options).unwrap() == a,
+                "{name} {options:?}: full faces"
+            );
         }
     }
-    // Two entries (body, heading), each far smaller than its collection.
-    let entries = cache_entries(dir.path());
-    assert_eq!(entries.len(), 2, "{entries:?}");
-    for entry in entries {
-        let size = std::fs::metadata(&entry).unwrap().len();
-        assert!(size < 4_000_000, "{}: {size} bytes", entry.display());
-    }
 }
 
-#[test]
-fn characters_beyond_the_subsets_are_learned_for_the_next_time() {
+fn with_rare_name() -> Document {
+    let mut value = example("application");
+    value["applicant"]["contact_name"] = Value::String(format!("王{RARE}明"));
+    document(value)
+}
+
+fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let full = Fonts::load_system().expect("fonts-noto-cjk installed");
-    let common = Fonts::load_common(dir.path(), Some(&full)).unwrap();
-    let doc = document(example("application"));
+    let path = dir.path().join("a.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `pdffonts`' table without its two header lines.
+fn pdffonts(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdffonts").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// A name with a character the bundle lacks takes it from a system face:
+/// a TrueType one (as SimSun on Windows) embedded as a TrueType subset, or
+/// the full Noto face; every other character stays in the bundled face.
+/// With no system font it is an error naming the character and its field.
+#[test]
+fn a_character_outside_the_bundle_uses_the_fallback_face() {
+    let doc = with_rare_name();
     let options = RenderOptions::default();
-    let Err(RenderError::MissingGlyphs(missing)) = pdf(&common, &doc, &options) else {
-        panic!("珺 and 喆 are beyond GB 2312");
-    };
-    let chars: Vec<char> = missing.iter().map(|m| m.ch).collect();
-    assert!(chars.contains(&'珺') && chars.contains(&'喆'), "{chars:?}");
 
-    common.learn(&full, &chars);
-    let learned = Fonts::load_common(dir.path(), None).unwrap();
-    assert_eq!(learned.coverage(), Coverage::Common);
-    assert!(learned.has_glyph(gcforms::render::Face::Body, '珺'));
-    let expected = pdf(&full, &doc, &options).unwrap();
-    assert!(pdf(&learned, &doc, &options).unwrap() == expected);
-
-    // Learning more keeps what was learned before.
-    learned.learn(&full, &['燊']);
-    let more = Fonts::load_common(dir.path(), None).unwrap();
-    for c in ['珺', '喆', '燊', '明'] {
-        assert!(more.has_glyph(gcforms::render::Face::Body, c), "{c}");
+    let truetype = font_folder(&[TRUETYPE_FACE]);
+    let fonts = Fonts::bundled_with_fallback_dirs(vec![truetype.path().to_path_buf()]);
+    let printed = pdf(&fonts, &doc, &options).unwrap();
+    assert!(pdftotext(&printed).contains(&format!("王{RARE}明")));
+    let table = pdffonts(&printed);
+    assert_eq!(table.len(), 3, "{table:#?}");
+    let fallback: Vec<&String> = table
+        .iter()
+        .filter(|l| l.contains("DroidSansFallback"))
+        .collect();
+    assert_eq!(fallback.len(), 1, "{table:#?}");
+    assert!(fallback[0].contains("CID TrueType"), "{table:#?}");
+    for line in &table {
+        // emb sub uni, before the object number and generation.
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            words[words.len() - 5..words.len() - 2],
+            ["yes"; 3],
+            "{line}"
+        );
     }
-    // A character no font has is not learned, and changes nothing.
-    more.learn(&full, &['\u{E000}']);
-    assert_eq!(cache_entries(dir.path()).len(), 2);
-}
-
-#[test]
-fn a_damaged_cache_entry_is_cut_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let full = Fonts::load_system().expect("fonts-noto-cjk installed");
-    let doc = common_example("security_pledge");
-    let expected = pdf(&full, &doc, &RenderOptions::default()).unwrap();
-    Fonts::load_common(dir.path(), Some(&full)).unwrap();
-    for entry in cache_entries(dir.path()) {
-        let bytes = std::fs::read(&entry).unwrap();
-        std::fs::write(&entry, &bytes[..bytes.len() / 3]).unwrap();
+    for line in table.iter().filter(|l| !l.contains("DroidSansFallback")) {
+        assert!(line.contains("CID Type 0C"), "{table:#?}");
     }
-    let again = Fonts::load_common(dir.path(), Some(&full)).unwrap();
-    assert!(pdf(&again, &doc, &RenderOptions::default()).unwrap() == expected);
-    // An unwritable cache folder still prints: the subset is cut in memory.
-    let blocked = dir.path().join("blocked");
-    std::fs::write(&blocked, b"a file, not a folder").unwrap();
-    let unwritable = Fonts::load_common(&blocked.join("fonts"), Some(&full)).unwrap();
-    assert!(pdf(&unwritable, &doc, &RenderOptions::default()).unwrap() == expected);
-}
 
-#[test]
-fn the_cli_learns_rare_name_characters_in_its_cache() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("a.pdf");
-    let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_gcforms"))
-            .env("GCFORMS_CACHE_DIR", dir.path())
-            .args(["render", "examples/application.json", "-o"])
-            .arg(&out)
-            .current_dir(root())
-            .output()
-            .unwrap()
-    };
-    assert!(run().status.success());
-    let first = std::fs::read(&out).unwrap();
-    let fonts = dir.path().join("fonts");
-    let learned = Fonts::load_common(&fonts, None).unwrap();
-    assert!(learned.has_glyph(gcforms::render::Face::Body, '喆'));
-    assert!(run().status.success());
-    assert!(
-        std::fs::read(&out).unwrap() == first,
-        "same PDF from the cache"
+    // Song faces come first for the body: with Noto Serif and Droid both
+    // present, the character is Noto Serif's.
+    let both = font_folder(&[
+        TRUETYPE_FACE,
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    ]);
+    let fonts = Fonts::bundled_with_fallback_dirs(vec![both.path().to_path_buf()]);
+    let printed = pdf(&fonts, &doc, &options).unwrap();
+    let table = pdffonts(&printed);
+    assert_eq!(table.len(), 3, "{table:#?}");
+    assert_eq!(
+        table
+            .iter()
+            .filter(|l| l.contains("NotoSerifCJKsc-Regular"))
+            .count(),
+        2,
+        "the bundled face and the full one: {table:#?}"
     );
+
+    let empty = tempfile::tempdir().unwrap();
+    let fonts = Fonts::bundled_with_fallback_dirs(vec![empty.path().to_path_buf()]);
+    let Err(RenderError::MissingGlyphs(missing)) = pdf(&fonts, &doc, &options) else {
+        panic!("{RARE} is in no font");
+    };
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].ch, RARE);
+    assert_eq!(missing[0].path, "applicant.contact_name");
+    let message = missing[0].to_string();
+    assert!(
+        message.contains(RARE) && message.contains("U+4E02"),
+        "{message}"
+    );
+}
+
+fn cli(font_dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gcforms"))
+        .env("GCFORMS_FONT_DIR", font_dir)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+/// The command line prints from the bundle with an empty font folder, the
+/// same bytes as with the system's, and names a character no font has.
+#[test]
+fn the_cli_prints_without_system_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("fonts");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dir.path().join("a.pdf");
+    let out_arg = out.to_str().unwrap();
+    let run = cli(
+        &empty,
+        &["render", "examples/application.json", "-o", out_arg],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let alone = std::fs::read(&out).unwrap();
+    let run = cli(
+        Path::new(NOTO_DIR),
+        &["render", "examples/application.json", "-o", out_arg],
+    );
+    assert!(run.status.success());
+    assert!(std::fs::read(&out).unwrap() == alone);
+
+    let rare = dir.path().join("rare.json");
+    let mut value = example("application");
+    value["applicant"]["contact_name"] = Value::String(format!("王{RARE}明"));
+    std::fs::write(&rare, serde_json::to_vec(&value).unwrap()).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let run = cli(&empty, &["render", rare.to_str().unwrap(), "-o", out_arg]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("U+4E02") && stderr.contains("applicant.contact_name"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "no file for a document that cannot print");
+    let truetype = font_folder(&[TRUETYPE_FACE]);
+    let run = cli(
+        truetype.path(),
+        &["render", rare.to_str().unwrap(), "-o", out_arg],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(pdftotext(&std::fs::read(&out).unwrap()).contains(&format!("王{RARE}明")));
 }
 
 /// Every non-ASCII character of the forms' fixed text is in the common

@@ -33,9 +33,6 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         policy_version: p.version.clone(),
         policy_title: p.title.clone(),
         data_dir: state.drafts.location().to_string(),
-        // Only whether the font files are there: loading them is the
-        // warm-up thread's job and must not hold up the window.
-        render_available: gcforms::render::Fonts::installed(),
         history_available: true,
         store_notice: state.store_notice.clone(),
     }

@@ -99,8 +99,6 @@ pub struct AppInfo {
     pub policy_title: String,
     /// Where drafts are kept, shown in 常用信息 for the administrator.
     pub data_dir: String,
-    /// Whether the PDF renderer is in this build.
-    pub render_available: bool,
     /// Whether drafts keep a version history.
     pub history_available: bool,
     /// What the draft store repaired on opening (a damaged database), in

@@ -229,8 +229,8 @@ pub fn run() {
             app.manage(state);
             build_main_window(app)?;
             fit_to_screen(app);
-            // Load (on a first start: cut) the print fonts off the main
-            // thread, so the window is not held up and the first preview is quick.
+            // Parse the bundled print fonts off the main thread, so the
+            // window is not held up and the first preview is quick.
             std::thread::spawn(|| {
                 let _ = gcforms::render::Fonts::shared();
             });

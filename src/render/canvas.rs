@@ -13,7 +13,7 @@ use printpdf::{
     PaintMode, PdfFontHandle, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
-use super::fonts::Face;
+use super::fonts::{Face, Source};
 use super::line_break::{Kind, Line as TextLine, ASCENT_EM, MM_PER_PT};
 
 /// A4 width in mm.
@@ -21,15 +21,21 @@ pub(crate) const PAGE_W: f32 = 210.0;
 /// A4 height in mm.
 pub(crate) const PAGE_H: f32 = 297.0;
 
-/// The resource name of each face; also the subset tag, so it is six capitals.
-pub(crate) fn font_id(face: Face) -> FontId {
-    FontId(
-        match face {
-            Face::Body => "GCFSON",
-            Face::Heading => "GCFHEI",
+/// The resource name of each face; also the subset tag, so it is six
+/// capitals: `GCFSON`, `GCFHEI` for the primary faces, `GCFS` or `GCFH` and
+/// two letters for the n-th fallback face.
+pub(crate) fn font_id(face: Face, source: Source) -> FontId {
+    let (primary, prefix) = match face {
+        Face::Body => ("GCFSON", "GCFS"),
+        Face::Heading => ("GCFHEI", "GCFH"),
+    };
+    FontId(match source {
+        Source::Primary => primary.to_string(),
+        Source::Fallback(n) => {
+            let letter = |k: usize| char::from(b'A' + (k % 26) as u8);
+            format!("{prefix}{}{}", letter(n / 26), letter(n))
         }
-        .to_string(),
-    )
+    })
 }
 
 /// Millimetres to hundredths of a point (finer than any printer; keeps the
@@ -91,7 +97,7 @@ fn grey(level: f32) -> Color {
 pub(crate) struct Canvas {
     ops: Vec<Op>,
     text: Vec<Op>,
-    font: Option<(Face, f32)>,
+    font: Option<(Face, Source, f32)>,
     /// Where the last text run started, in hundredths of a point from the
     /// bottom-left (the text object starts at the origin).
     text_at: (i32, i32),
@@ -179,18 +185,20 @@ impl Canvas {
         self.ops.push(Op::SetFillColor { col: grey(0.0) });
     }
 
-    /// A run of text of one face with its baseline at `y`. printpdf shows
-    /// each character by the code of its glyph in the face's embedded subset.
-    pub fn glyphs(&mut self, x: f32, baseline: f32, face: Face, size: f32, run: &str) {
+    /// A run of text of one face (from one source) with its baseline at
+    /// `y`. printpdf shows each character by the code of its glyph in the
+    /// face's embedded subset.
+    pub fn glyphs(&mut self, x: f32, baseline: f32, font: (Face, Source), size: f32, run: &str) {
         if run.is_empty() {
             return;
         }
-        if self.font != Some((face, size)) {
+        let (face, source) = font;
+        if self.font != Some((face, source, size)) {
             self.text.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id(face)),
+                font: PdfFontHandle::External(font_id(face, source)),
                 size: Pt(size),
             });
-            self.font = Some((face, size));
+            self.font = Some((face, source, size));
         }
         let at = (hundredths(x), hundredths(PAGE_H - baseline));
         self.text.push(Op::SetTextCursor {
@@ -231,29 +239,29 @@ impl Canvas {
         let baseline = top + (line_h - em) / 2.0 + ASCENT_EM * em;
         let mut run = String::new();
         let mut run_x = x;
-        let mut run_face = Face::Body;
+        let mut run_font = (Face::Body, Source::Primary);
         let mut cx = x;
         let mut underline_from: Option<f32> = None;
         for a in &line.atoms {
             match a.kind {
                 Kind::Glyph(c) | Kind::Space(c) => {
-                    if run.is_empty() || run_face != a.face {
-                        self.glyphs(run_x, baseline, run_face, size, &run);
+                    if run.is_empty() || run_font != (a.face, a.source) {
+                        self.glyphs(run_x, baseline, run_font, size, &run);
                         run.clear();
                         run_x = cx;
-                        run_face = a.face;
+                        run_font = (a.face, a.source);
                     }
                     run.push(c);
                 }
                 Kind::Box(checked) => {
-                    self.glyphs(run_x, baseline, run_face, size, &run);
+                    self.glyphs(run_x, baseline, run_font, size, &run);
                     run.clear();
                     let side = em * 0.78;
                     let bottom = baseline + em * 0.06;
                     self.check_box(cx + em * 0.08, bottom, side, checked);
                 }
                 Kind::Gap | Kind::Newline => {
-                    self.glyphs(run_x, baseline, run_face, size, &run);
+                    self.glyphs(run_x, baseline, run_font, size, &run);
                     run.clear();
                 }
             }
@@ -267,7 +275,7 @@ impl Canvas {
             }
             cx += a.w;
         }
-        self.glyphs(run_x, baseline, run_face, size, &run);
+        self.glyphs(run_x, baseline, run_font, size, &run);
         if let Some(from) = underline_from {
             self.underline(from, cx, baseline + em * 0.16);
         }
@@ -300,7 +308,7 @@ impl Canvas {
             Op::SetFillColor { col: grey(0.45) },
             Op::StartTextSection,
             Op::SetFont {
-                font: PdfFontHandle::External(font_id(Face::Heading)),
+                font: PdfFontHandle::External(font_id(Face::Heading, Source::Primary)),
                 size: Pt(size),
             },
             Op::SetTextMatrix {

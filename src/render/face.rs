@@ -1,11 +1,12 @@
-//! One font face as the renderer holds it: the file's bytes, which face of
-//! a collection, checked once to be a CID-keyed CFF face with Simplified
-//! Chinese glyph shapes; glyph look-up with ttf-parser (which reads the
-//! tables in place); and cutting a subset of its glyphs with allsorts.
+//! One font face as the renderer holds it: the file's bytes (bundled in
+//! the program or read from the system), which face of a collection,
+//! checked once to hold outlines (CFF or TrueType) and, for a Noto CJK
+//! collection, Simplified Chinese glyph shapes; glyph look-up with
+//! ttf-parser (which reads the tables in place); and cutting a subset of its
+//! glyphs with allsorts.
 //!
-//! This is the bottom of the font modules: `font_cache.rs` keeps subsets
-//! cut here, `fonts.rs` picks the faces, and the PDF embeds each document's
-//! own subset cut here.
+//! This is the bottom of the font modules: `fonts.rs` picks the faces, and
+//! the PDF embeds each document's own subset cut here.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -25,33 +26,48 @@ pub(crate) struct Glyph {
     pub advance: f32,
 }
 
+/// A font file's bytes: in the program (the bundled faces) or read from
+/// a file once and shared.
+#[derive(Debug, Clone)]
+pub(crate) enum FontBytes {
+    Static(&'static [u8]),
+    Shared(Arc<Vec<u8>>),
+}
+
+impl FontBytes {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            FontBytes::Static(bytes) => bytes,
+            FontBytes::Shared(bytes) => bytes,
+        }
+    }
+}
+
 /// One face: the font file's bytes and which face of it to use.
 #[derive(Debug, Clone)]
 pub(crate) struct LoadedFace {
-    bytes: Arc<Vec<u8>>,
+    bytes: FontBytes,
     index: u32,
     postscript_name: String,
 }
 
 impl LoadedFace {
-    /// Checks face `index` of `bytes`: a CID-keyed CFF face, Simplified
-    /// Chinese (a wrong index would print Japanese or Korean glyph shapes
-    /// without error). `what` names the face in messages.
+    /// Checks face `index` of `bytes`: outlines in CFF or TrueType, a
+    /// character map, and for the faces of a Noto CJK collection the
+    /// Simplified Chinese one (a wrong index would print Japanese or Korean
+    /// glyph shapes without error). `what` names the face in messages.
     pub(crate) fn parse(
-        bytes: Arc<Vec<u8>>,
+        bytes: FontBytes,
         index: u32,
         what: &str,
     ) -> Result<LoadedFace, RenderError> {
-        let face = ttf_parser::Face::parse(&bytes, index).map_err(|e| {
+        let face = ttf_parser::Face::parse(bytes.as_slice(), index).map_err(|e| {
             RenderError::FontUnavailable(format!("{what}无法解析（第 {index} 个字形集）：{e}"))
         })?;
-        let cid_keyed = face
-            .tables()
-            .cff
-            .is_some_and(|cff| cff.glyph_cid(ttf_parser::GlyphId(1)).is_some());
-        if !cid_keyed {
+        let tables = face.tables();
+        if (tables.cff.is_none() && tables.glyf.is_none()) || tables.cmap.is_none() {
             return Err(RenderError::FontUnavailable(format!(
-                "{what}不是 CID 编码的 OpenType/CFF 字体"
+                "{what}不是含字形轮廓的 OpenType/TrueType 字体"
             )));
         }
         let postscript_name = face
@@ -60,9 +76,10 @@ impl LoadedFace {
             .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .find_map(|n| n.to_string())
             .unwrap_or_default();
-        // A collection's faces differ only in their regional glyph shapes; the
-        // PostScript name says which one this is (…CJKsc-…, …SC-…).
-        if !postscript_name.to_ascii_lowercase().contains("sc") {
+        // A Noto collection's faces differ only in their regional glyph
+        // shapes; the PostScript name says which one this is (…CJKsc-…).
+        let lower = postscript_name.to_ascii_lowercase();
+        if lower.contains("cjk") && !lower.contains("sc") {
             return Err(RenderError::FontUnavailable(format!(
                 "{what}的第 {index} 个字形集是“{postscript_name}”，不是简体中文（SC）字形"
             )));
@@ -76,7 +93,7 @@ impl LoadedFace {
 
     /// The font file's bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.as_slice()
     }
 
     /// The face's index in [`LoadedFace::bytes`].
@@ -89,22 +106,9 @@ impl LoadedFace {
         &self.postscript_name
     }
 
-    /// Every character the face maps to a glyph, in code point order.
-    pub(crate) fn codepoints(&self) -> Vec<char> {
-        let mut out = Vec::new();
-        if let Some(cmap) = self.parsed().and_then(|f| f.tables().cmap) {
-            for table in cmap.subtables.into_iter().filter(|t| t.is_unicode()) {
-                table.codepoints(|cp| out.extend(char::from_u32(cp)));
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
     /// The face, parsed (checked when loaded, so this does not fail).
     pub(crate) fn parsed(&self) -> Option<ttf_parser::Face<'_>> {
-        ttf_parser::Face::parse(&self.bytes, self.index).ok()
+        ttf_parser::Face::parse(self.bytes(), self.index).ok()
     }
 }
 
@@ -121,16 +125,18 @@ pub(crate) fn glyph_of(face: &ttf_parser::Face<'_>, c: char) -> Option<Glyph> {
 }
 
 /// Reads a whole font file into shared memory, once.
-pub(crate) fn read_shared(path: &Path) -> Result<Arc<Vec<u8>>, RenderError> {
-    std::fs::read(path).map(Arc::new).map_err(|e| {
-        RenderError::FontUnavailable(format!("无法读取字体文件 {}：{e}", path.display()))
-    })
+pub(crate) fn read_shared(path: &Path) -> Result<FontBytes, RenderError> {
+    std::fs::read(path)
+        .map(|b| FontBytes::Shared(Arc::new(b)))
+        .map_err(|e| {
+            RenderError::FontUnavailable(format!("无法读取字体文件 {}：{e}", path.display()))
+        })
 }
 
-/// Cuts from `face` an OpenType font of the glyphs `gids` and `.notdef`.
-/// The glyphs keep the face's order (ascending ids), outlines, advances and
-/// CIDs, so the same glyphs cut from the full face or from a subset of it
-/// give the same bytes. `purpose` starts the message of a failure.
+/// Cuts from `face` an OpenType or TrueType font of the glyphs `gids` and
+/// `.notdef`. The glyphs keep the face's order (ascending ids), outlines,
+/// advances and (CFF) CIDs, so the same glyphs cut from the full face or
+/// from a subset of it give the same bytes. `purpose` starts the message of a failure.
 pub(crate) fn cut(
     face: &LoadedFace,
     gids: impl IntoIterator<Item = u16>,

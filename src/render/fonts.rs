@@ -1,66 +1,60 @@
-//! The two faces the forms are printed in, found on the system (Debian's
-//! `fonts-noto-cjk`) or given as bytes:
+//! The faces the forms are printed in: two faces bundled in the program,
+//! and the system's faces as a fallback for a character they lack.
 //!
 //! - body: Noto Serif CJK SC Regular, a Song (宋体) style, for all text the
 //!   clerk typed and for the form's labels;
 //! - heading: Noto Sans CJK SC Bold, a bold 黑体, for titles and headers.
 //!
-//! The system collections are large (46 MB for the two), and a command-line
-//! process that reads them whole spends most of its time doing so. So each
-//! face comes in two coverages ([`Coverage`]): the **common** subset — the
-//! characters of GB 2312, the forms' fixed text and whatever else this user
-//! has printed, about 2–3 MB a face, cached per user by [`super::font_cache`]
-//! — and the **full** face. A render tries the common fonts and takes the
-//! full ones only when the document has a character beyond them, which it
-//! then adds to the subsets (`render`, [`Fonts::learn`]). A subset
+//! Both are bundled as subsets of the characters of [`COMMON_CHARS`]
+//! (`assets/fonts/common-chars.txt`: the 通用规范汉字表, GB 2312, Latin and
+//! the forms' fixed text), cut from Debian's `fonts-noto-cjk` by
+//! `scripts/cut-bundled-fonts` and included in the binary, so a document
+//! prints to the same bytes on every PC whatever fonts it has. A subset
 //! keeps the full face's glyph order, CIDs, outlines and advances, so the
-//! PDF is the same byte for byte whichever was used.
+//! PDF is also the same as one printed from the full face.
 //!
-//! Fonts are read once per process ([`Fonts::shared`], [`Fonts::shared_full`])
-//! and never copied; a render looks glyphs up with ttf-parser
-//! ([`super::face`]), which reads the tables in place.
+//! A character the bundle lacks (a rare character in a name) is taken from
+//! the first system face that has it ([`FALLBACK_FILES`]: Noto CJK where
+//! installed, the faces Windows ships — SimSun/宋体, SimHei/黑体, TrueType
+//! outlines — and the usual Linux ones), Song faces first for the body and
+//! Hei faces first for headings. The system's fonts are looked for only
+//! then, and each file is read once per process. A character found nowhere
+//! is a [`super::MissingGlyph`] naming it and its field.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::error::RenderError;
-use super::face::{glyph_of, read_shared};
-use super::font_cache;
+use super::face::{cut, glyph_of, read_shared, FontBytes, Glyph};
 
 pub(crate) use super::face::LoadedFace;
 
-/// Environment variable naming a directory to look for the font files first.
+/// Environment variable naming the folder searched for fallback faces
+/// instead of the system's font folders (an empty folder: no system font).
 pub const FONT_DIR_ENV: &str = "GCFORMS_FONT_DIR";
 
-/// Directories searched after [`FONT_DIR_ENV`]: Debian and Ubuntu's
-/// `fonts-noto-cjk`, then the usual places of other distributions.
-pub const SYSTEM_FONT_DIRS: [&str; 4] = [
-    "/usr/share/fonts/opentype/noto",
-    "/usr/share/fonts/noto-cjk",
-    "/usr/share/fonts/google-noto-cjk",
-    "/usr/share/fonts/truetype/noto",
-];
+/// The characters the bundled faces hold (whitespace in the file is layout).
+pub const COMMON_CHARS: &str = include_str!("../../assets/fonts/common-chars.txt");
 
-/// File names that hold the body face, with the face index of Simplified
-/// Chinese inside each (collections hold JP, KR, SC, TC, HK in that order).
-const BODY_FILES: [(&str, u32); 3] = [
-    ("NotoSerifCJK-Regular.ttc", 2),
-    ("NotoSerifCJKsc-Regular.otf", 0),
-    ("NotoSerifSC-Regular.otf", 0),
-];
+/// The bundled body face: Noto Serif CJK SC Regular, cut to [`COMMON_CHARS`].
+pub const BUNDLED_BODY: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSerifCJKsc-Regular-gcforms.otf");
 
-/// File names that hold the heading face, with the SC face index.
-const HEADING_FILES: [(&str, u32); 3] = [
-    ("NotoSansCJK-Bold.ttc", 2),
-    ("NotoSansCJKsc-Bold.otf", 0),
-    ("NotoSansSC-Bold.otf", 0),
-];
+/// The bundled heading face: Noto Sans CJK SC Bold, cut to [`COMMON_CHARS`].
+pub const BUNDLED_HEADING: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSansCJKsc-Bold-gcforms.otf");
 
-const BODY_NAME: &str = "正文字体（Noto Serif CJK SC）";
-const HEADING_NAME: &str = "标题字体（Noto Sans CJK SC Bold）";
+/// The characters of [`COMMON_CHARS`], without the file's line breaks, plus
+/// the spaces the forms align with.
+pub fn common_chars() -> impl Iterator<Item = char> {
+    COMMON_CHARS
+        .chars()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .chain([' ', '\u{3000}'])
+}
 
 /// Which face a piece of text is set in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Face {
     /// Noto Serif CJK SC Regular (宋体): values and labels.
     Body,
@@ -68,175 +62,229 @@ pub enum Face {
     Heading,
 }
 
-/// Which characters a set of [`Fonts`] holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coverage {
-    /// The common subset: GB 2312, the forms' fixed text and the
-    /// characters this user has printed.
-    Common,
-    /// Every character of the installed faces.
-    Full,
+/// Where a glyph is taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Source {
+    /// The bundled face (or the face given as primary).
+    Primary,
+    /// The system face at this place among the fallbacks found.
+    Fallback(usize),
 }
 
-/// The parsed faces a form is printed with.
+/// The style of a fallback face: the body prefers Song faces, headings Hei.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Song,
+    Hei,
+}
+
+/// The system faces a character the bundle lacks is looked for in, by file
+/// name (compared without case), with the face index of Simplified Chinese
+/// in a collection; each style's best first.
+pub const FALLBACK_FILES: [(&str, u32); 16] = [
+    // Song (宋体) faces.
+    ("NotoSerifCJK-Regular.ttc", 2),
+    ("NotoSerifCJKsc-Regular.otf", 0),
+    ("NotoSerifSC-Regular.otf", 0),
+    ("simsun.ttc", 0),
+    ("simsun.ttf", 0),
+    ("simsunb.ttf", 0),
+    ("uming.ttc", 0),
+    // Hei (黑体) faces.
+    ("NotoSansCJK-Bold.ttc", 2),
+    ("NotoSansCJKsc-Bold.otf", 0),
+    ("NotoSansSC-Bold.otf", 0),
+    ("simhei.ttf", 0),
+    ("NotoSansCJK-Regular.ttc", 2),
+    ("msyh.ttc", 0),
+    ("wqy-zenhei.ttc", 0),
+    ("wqy-microhei.ttc", 0),
+    ("DroidSansFallbackFull.ttf", 0),
+];
+
+/// How many of [`FALLBACK_FILES`] are Song faces (the rest are Hei).
+const SONG_FILES: usize = 7;
+
+/// The files of the full Noto faces the bundle is cut from.
+const NOTO_BODY: usize = 0;
+const NOTO_HEADING: usize = 7;
+
+const BODY_NAME: &str = "正文字体（Noto Serif CJK SC）";
+const HEADING_NAME: &str = "标题字体（Noto Sans CJK SC Bold）";
+
+/// A system face found for the fallback, read when first needed.
+#[derive(Debug)]
+struct Candidate {
+    path: PathBuf,
+    index: u32,
+    style: Style,
+    face: OnceLock<Option<LoadedFace>>,
+}
+
+impl Candidate {
+    /// The face, read and checked once; `None` when it cannot be used.
+    fn face(&self) -> Option<&LoadedFace> {
+        self.face
+            .get_or_init(|| {
+                let what = self.path.display().to_string();
+                read_shared(&self.path)
+                    .and_then(|bytes| LoadedFace::parse(bytes, self.index, &what))
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// The system's fallback faces, found when a character first needs one.
+#[derive(Debug)]
+struct Fallbacks {
+    dirs: Vec<PathBuf>,
+    found: OnceLock<Vec<Candidate>>,
+}
+
+impl Fallbacks {
+    fn new(dirs: Vec<PathBuf>) -> Fallbacks {
+        Fallbacks {
+            dirs,
+            found: OnceLock::new(),
+        }
+    }
+
+    /// The fallback faces present, in [`FALLBACK_FILES`] order.
+    fn candidates(&self) -> &[Candidate] {
+        self.found.get_or_init(|| {
+            let mut by_file: Vec<Option<PathBuf>> = vec![None; FALLBACK_FILES.len()];
+            for dir in &self.dirs {
+                find_files(dir, 0, &mut by_file);
+            }
+            by_file
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, path)| {
+                    Some(Candidate {
+                        path: path?,
+                        index: FALLBACK_FILES[i].1,
+                        style: if i < SONG_FILES {
+                            Style::Song
+                        } else {
+                            Style::Hei
+                        },
+                        face: OnceLock::new(),
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// Records in `by_file` the first path of each of [`FALLBACK_FILES`]
+/// under `dir` (font folders nest a few levels: `truetype/droid/…`).
+fn find_files(dir: &Path, depth: u32, by_file: &mut [Option<PathBuf>]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if depth < 4 {
+                find_files(&path, depth + 1, by_file);
+            }
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if let Some(i) = FALLBACK_FILES
+            .iter()
+            .position(|(file, _)| file.eq_ignore_ascii_case(name))
+        {
+            by_file[i].get_or_insert(path);
+        }
+    }
+}
+
+/// The folders searched for fallback faces: [`FONT_DIR_ENV`] alone when
+/// set, else the system's and the user's font folders.
+pub fn fallback_dirs() -> Vec<PathBuf> {
+    if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
+        return vec![PathBuf::from(dir)];
+    }
+    let mut dirs = Vec::new();
+    if cfg!(windows) {
+        let windows = std::env::var_os("WINDIR").unwrap_or_else(|| "C:\\Windows".into());
+        dirs.push(PathBuf::from(windows).join("Fonts"));
+        if let Some(local) = std::env::var_os("LOCALAPPDATA") {
+            dirs.push(PathBuf::from(local).join("Microsoft\\Windows\\Fonts"));
+        }
+    } else {
+        dirs.extend(["/usr/share/fonts", "/usr/local/share/fonts"].map(PathBuf::from));
+        if let Some(home) = std::env::var_os("HOME") {
+            let home = PathBuf::from(home);
+            dirs.push(home.join(".local/share/fonts"));
+            dirs.push(home.join(".fonts"));
+        }
+    }
+    dirs
+}
+
+/// The faces a form is printed with, and the fallbacks behind them.
 #[derive(Debug, Clone)]
 pub struct Fonts {
     body: LoadedFace,
     heading: LoadedFace,
-    coverage: Coverage,
-    /// The cache folder common subsets come from and learn into.
-    cache: Option<PathBuf>,
+    fallbacks: Arc<Fallbacks>,
 }
 
 impl Fonts {
-    /// Parses the two faces from font bytes (full coverage). `*_index`
-    /// selects the face in a collection (`.ttc`).
-    pub fn from_bytes(
-        body: &[u8],
-        body_index: u32,
-        heading: &[u8],
-        heading_index: u32,
-    ) -> Result<Fonts, RenderError> {
-        Ok(Fonts {
-            body: LoadedFace::parse(Arc::new(body.to_vec()), body_index, BODY_NAME)?,
-            heading: LoadedFace::parse(Arc::new(heading.to_vec()), heading_index, HEADING_NAME)?,
-            coverage: Coverage::Full,
-            cache: None,
-        })
+    /// The bundled faces, with fallbacks from [`fallback_dirs`].
+    pub fn bundled() -> Fonts {
+        Fonts::bundled_with_fallback_dirs(fallback_dirs())
     }
 
-    /// Reads and parses the full faces installed on this system: first in
-    /// the directory named by `GCFORMS_FONT_DIR`, then in [`SYSTEM_FONT_DIRS`].
-    pub fn load_system() -> Result<Fonts, RenderError> {
-        let (body, heading) = system_files()?;
-        Ok(Fonts {
-            body: LoadedFace::parse(read_shared(&body.0)?, body.1, BODY_NAME)?,
-            heading: LoadedFace::parse(read_shared(&heading.0)?, heading.1, HEADING_NAME)?,
-            coverage: Coverage::Full,
-            cache: None,
-        })
-    }
-
-    /// The common subsets of the system faces from the cache folder `dir`
-    /// ([`super::font_cache`], usually [`super::font_cache::default_dir`]);
-    /// on a cache miss they are cut from `full` (loading it when `None`) and
-    /// stored for the next process.
-    pub fn load_common(dir: &Path, full: Option<&Fonts>) -> Result<Fonts, RenderError> {
-        let (body, heading) = system_files()?;
-        let cached_body = cached_face(dir, &body, BODY_NAME);
-        let cached_heading = cached_face(dir, &heading, HEADING_NAME);
-        // On a miss the full faces are read just for cutting, and dropped
-        // after: a process that never meets a rare character never keeps them.
-        let read;
-        let source = match (cached_body.is_some() && cached_heading.is_some(), full) {
-            (true, _) => None,
-            (false, Some(full)) => Some(full),
-            (false, None) => {
-                read = Fonts::load_system()?;
-                Some(&read)
-            }
+    /// The bundled faces, with fallbacks looked for in `dirs` only.
+    pub fn bundled_with_fallback_dirs(dirs: Vec<PathBuf>) -> Fonts {
+        let parse = |bytes, what| {
+            LoadedFace::parse(FontBytes::Static(bytes), 0, what)
+                .expect("the bundled faces are checked by the tests")
         };
-        let face = |cached: Option<LoadedFace>, file: &FontFile, pick: Face, what: &str| {
-            match (cached, source) {
-                (Some(face), _) => Ok(face),
-                (None, Some(full)) => {
-                    let subset = font_cache::build(full.face_data(pick), &[])?;
-                    font_cache::store(dir, &file.0, file.1, &subset);
-                    LoadedFace::parse(subset, 0, what)
-                }
-                // `source` is only empty when both faces were cached.
-                (None, None) => Err(RenderError::FontUnavailable(format!(
-                    "{what}的常用字子集缺失"
-                ))),
-            }
-        };
-        Ok(Fonts {
-            body: face(cached_body, &body, Face::Body, BODY_NAME)?,
-            heading: face(cached_heading, &heading, Face::Heading, HEADING_NAME)?,
-            coverage: Coverage::Common,
-            cache: Some(dir.to_path_buf()),
-        })
-    }
-
-    /// Whether the system has both font files (without reading them).
-    pub fn installed() -> bool {
-        system_files().is_ok()
-    }
-
-    /// The fonts to print with, loaded once per process and kept: the common
-    /// subsets when they can be had, else the full faces.
-    pub fn shared() -> Result<&'static Fonts, RenderError> {
-        static SHARED: OnceLock<Result<Fonts, RenderError>> = OnceLock::new();
-        SHARED
-            .get_or_init(|| {
-                font_cache::default_dir()
-                    .ok_or_else(|| RenderError::FontUnavailable("没有缓存目录".into()))
-                    .and_then(|dir| Fonts::load_common(&dir, None))
-                    .or_else(|_| Fonts::load_system())
-            })
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-
-    /// The full system faces, loaded once per process and kept.
-    pub fn shared_full() -> Result<&'static Fonts, RenderError> {
-        static SHARED: OnceLock<Result<Fonts, RenderError>> = OnceLock::new();
-        SHARED
-            .get_or_init(Fonts::load_system)
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-
-    /// The shared fonts that can print every character of `text` in `face`:
-    /// [`Fonts::shared`] when it can, else [`Fonts::shared_full`].
-    pub fn shared_for(face: Face, text: &str) -> Result<&'static Fonts, RenderError> {
-        let fonts = Fonts::shared()?;
-        if fonts.coverage == Coverage::Full || fonts.covers(face, text) {
-            Ok(fonts)
-        } else {
-            Fonts::shared_full()
+        Fonts {
+            body: parse(BUNDLED_BODY, BODY_NAME),
+            heading: parse(BUNDLED_HEADING, HEADING_NAME),
+            fallbacks: Arc::new(Fallbacks::new(dirs)),
         }
     }
 
-    /// Adds to the cached common subsets the characters of `chars` that the
-    /// `full` fonts have, for the next process. Best effort: the cache is an
-    /// optimisation, so failures are ignored.
-    pub fn learn(&self, full: &Fonts, chars: &[char]) {
-        let Some(dir) = self.cache.as_deref() else {
-            return;
+    /// The full Noto faces found in `dirs` as the primary faces (what the
+    /// bundle is cut from; tests compare the two), with the other faces of
+    /// `dirs` as fallbacks.
+    pub fn full_noto(dirs: Vec<PathBuf>) -> Result<Fonts, RenderError> {
+        let fallbacks = Fallbacks::new(dirs);
+        let full = |file: usize, what: &str| {
+            let (name, _) = FALLBACK_FILES[file];
+            let found = fallbacks
+                .candidates()
+                .iter()
+                .find(|c| c.path.file_name().is_some_and(|n| n == name))
+                .ok_or_else(|| {
+                    RenderError::FontUnavailable(format!("找不到{what}的完整字体文件 {name}"))
+                })?;
+            LoadedFace::parse(read_shared(&found.path)?, found.index, what)
         };
-        let Ok((body, heading)) = system_files() else {
-            return;
-        };
-        for (pick, (path, index)) in [(Face::Body, body), (Face::Heading, heading)] {
-            let Some(source) = full.face_data(pick).parsed() else {
-                continue;
-            };
-            // The entry on disk may know more than this process's copy
-            // (another render, another process learned since).
-            let mut known = font_cache::load(dir, &path, index)
-                .and_then(|bytes| LoadedFace::parse(bytes, 0, "").ok())
-                .unwrap_or_else(|| self.face_data(pick).clone())
-                .codepoints();
-            let before = known.len();
-            known.extend(chars.iter().filter(|&&c| glyph_of(&source, c).is_some()));
-            known.sort_unstable();
-            known.dedup();
-            if known.len() == before {
-                continue;
-            }
-            if let Ok(subset) = font_cache::build(full.face_data(pick), &known) {
-                font_cache::store(dir, &path, index, &subset);
-            }
-        }
+        Ok(Fonts {
+            body: full(NOTO_BODY, BODY_NAME)?,
+            heading: full(NOTO_HEADING, HEADING_NAME)?,
+            fallbacks: Arc::new(fallbacks),
+        })
     }
 
-    /// Which characters these fonts hold.
-    pub fn coverage(&self) -> Coverage {
-        self.coverage
+    /// The bundled faces, made once per process and kept.
+    pub fn shared() -> &'static Fonts {
+        static SHARED: OnceLock<Fonts> = OnceLock::new();
+        SHARED.get_or_init(Fonts::bundled)
     }
 
-    /// The face with its bytes.
+    /// The primary face (bundled or given).
     pub(crate) fn face_data(&self, face: Face) -> &LoadedFace {
         match face {
             Face::Body => &self.body,
@@ -244,54 +292,71 @@ impl Fonts {
         }
     }
 
-    /// True when `face` has a glyph for `c`.
+    /// The face glyphs of `source` come from.
+    pub(crate) fn source_face(&self, face: Face, source: Source) -> Option<&LoadedFace> {
+        match source {
+            Source::Primary => Some(self.face_data(face)),
+            Source::Fallback(i) => self.fallbacks.candidates().get(i)?.face(),
+        }
+    }
+
+    /// Where the glyph of `c` in `face` comes from, and the glyph, when a
+    /// fallback face has it (the primary face is the caller's first try).
+    pub(crate) fn fallback_glyph(&self, face: Face, c: char) -> Option<(Source, Glyph)> {
+        let wanted = match face {
+            Face::Body => Style::Song,
+            Face::Heading => Style::Hei,
+        };
+        let candidates = self.fallbacks.candidates();
+        let preferred = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.style == wanted);
+        let others = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.style != wanted);
+        preferred.chain(others).find_map(|(i, candidate)| {
+            let parsed = candidate.face()?.parsed()?;
+            glyph_of(&parsed, c).map(|g| (Source::Fallback(i), g))
+        })
+    }
+
+    /// True when `face` or a fallback behind it can print `c`.
     pub fn has_glyph(&self, face: Face, c: char) -> bool {
+        self.face_data(face)
+            .parsed()
+            .is_some_and(|f| glyph_of(&f, c).is_some())
+            || self.fallback_glyph(face, c).is_some()
+    }
+
+    /// True when the primary `face` itself holds `c`.
+    pub fn primary_has_glyph(&self, face: Face, c: char) -> bool {
         self.face_data(face)
             .parsed()
             .is_some_and(|f| glyph_of(&f, c).is_some())
     }
 
-    /// True when `face` can print every character of `text` (line breaks
-    /// are the renderer's own).
-    fn covers(&self, face: Face, text: &str) -> bool {
-        let Some(parsed) = self.face_data(face).parsed() else {
-            return false;
+    /// The file of the face glyphs of `source` come from (`None` for the
+    /// primary face): for messages and tests.
+    pub fn fallback_file(&self, source_index: usize) -> Option<&Path> {
+        self.fallbacks
+            .candidates()
+            .get(source_index)
+            .map(|c| c.path.as_path())
+    }
+
+    /// The subsets of the primary faces holding [`common_chars`]: what is
+    /// bundled, when these are the full Noto faces ([`Fonts::full_noto`]).
+    pub fn cut_common(&self) -> Result<(Vec<u8>, Vec<u8>), RenderError> {
+        let subset = |face: Face| {
+            let data = self.face_data(face);
+            let parsed = data.parsed().ok_or_else(|| {
+                RenderError::FontUnavailable("无法生成常用字子集：字体无法解析".into())
+            })?;
+            let glyphs = common_chars().filter_map(|c| glyph_of(&parsed, c).map(|g| g.gid));
+            cut(data, glyphs, "无法生成常用字子集")
         };
-        text.chars()
-            .all(|c| matches!(c, '\n' | '\r') || glyph_of(&parsed, c).is_some())
+        Ok((subset(Face::Body)?, subset(Face::Heading)?))
     }
-}
-
-/// The common subset of `file` cached in `dir`, when there is a sound one.
-fn cached_face(dir: &Path, file: &FontFile, what: &str) -> Option<LoadedFace> {
-    let bytes = font_cache::load(dir, &file.0, file.1)?;
-    LoadedFace::parse(bytes, 0, what).ok()
-}
-
-/// A font file and the index of its Simplified Chinese face.
-type FontFile = (PathBuf, u32);
-
-/// The body and heading font files installed.
-fn system_files() -> Result<(FontFile, FontFile), RenderError> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = std::env::var_os(FONT_DIR_ENV) {
-        dirs.push(PathBuf::from(dir));
-    }
-    dirs.extend(SYSTEM_FONT_DIRS.iter().map(PathBuf::from));
-    Ok((find(&dirs, &BODY_FILES)?, find(&dirs, &HEADING_FILES)?))
-}
-
-fn find(dirs: &[PathBuf], files: &[(&str, u32)]) -> Result<FontFile, RenderError> {
-    for dir in dirs {
-        for (file, index) in files {
-            let path = dir.join(file);
-            if path.is_file() {
-                return Ok((path, *index));
-            }
-        }
-    }
-    Err(RenderError::FontUnavailable(format!(
-        "找不到字体文件 {}，请安装 fonts-noto-cjk 软件包，或用环境变量 {FONT_DIR_ENV} 指定字体目录",
-        files[0].0
-    )))
 }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use super::error::{MissingGlyph, RenderError};
 use super::face::{glyph_of, Glyph};
-use super::fonts::{Face, Fonts};
+use super::fonts::{Face, Fonts, Source};
 
 /// Millimetres per point.
 pub(crate) const MM_PER_PT: f32 = 25.4 / 72.0;
@@ -59,6 +59,8 @@ pub(crate) enum Kind {
 pub(crate) struct Atom {
     pub kind: Kind,
     pub face: Face,
+    /// The face the glyph is taken from: the bundled one or a fallback.
+    pub source: Source,
     /// Advance in mm.
     pub w: f32,
     pub brk: Brk,
@@ -119,14 +121,17 @@ pub(crate) struct Field {
     pub path: String,
 }
 
+/// A glyph and the face it is taken from.
+type SourcedGlyph = (Source, Glyph);
+
 /// What paragraphs are measured with, and where missing glyphs are collected.
 pub(crate) struct Ink<'a> {
     pub fonts: &'a Fonts,
     body: ttf_parser::Face<'a>,
     heading: ttf_parser::Face<'a>,
     missing: RefCell<Vec<MissingGlyph>>,
-    /// The glyph of every character met, per face.
-    glyphs: RefCell<HashMap<(Face, char), Option<Glyph>>>,
+    /// The glyph of every character met, per face, and where it is from.
+    glyphs: RefCell<HashMap<(Face, char), Option<SourcedGlyph>>>,
 }
 
 impl<'a> Ink<'a> {
@@ -146,8 +151,10 @@ impl<'a> Ink<'a> {
         })
     }
 
-    /// The advance in em of `c`, cached; `None` when the face lacks it.
-    pub fn advance(&self, face: Face, c: char) -> Option<f32> {
+    /// Where the glyph of `c` in `face` comes from and its advance in em,
+    /// cached: the primary face, else the first fallback face that has it;
+    /// `None` when no face has it.
+    pub fn advance(&self, face: Face, c: char) -> Option<(Source, f32)> {
         let glyph = *self
             .glyphs
             .borrow_mut()
@@ -158,23 +165,31 @@ impl<'a> Ink<'a> {
                     Face::Heading => &self.heading,
                 };
                 glyph_of(parsed, c)
+                    .map(|g| (Source::Primary, g))
+                    .or_else(|| self.fonts.fallback_glyph(face, c))
             });
-        glyph.map(|g| g.advance)
+        glyph.map(|(source, g)| (source, g.advance))
     }
 
-    /// The glyph ids of every character of `face` met so far, ascending:
-    /// what the PDF's subset of the face must hold.
-    pub fn used(&self, face: Face) -> Vec<u16> {
-        let mut gids: Vec<u16> = self
-            .glyphs
-            .borrow()
-            .iter()
-            .filter(|((f, _), _)| *f == face)
-            .filter_map(|(_, g)| g.map(|g| g.gid))
-            .collect();
-        gids.sort_unstable();
-        gids.dedup();
-        gids
+    /// Every face glyphs were taken from, with the glyph ids of the
+    /// characters met so far, ascending: what the PDF's subset of each face
+    /// must hold. The primary faces come first.
+    pub fn used(&self) -> Vec<((Face, Source), Vec<u16>)> {
+        let mut by_face: std::collections::BTreeMap<(Face, Source), Vec<u16>> =
+            std::collections::BTreeMap::new();
+        for (&(face, _), glyph) in self.glyphs.borrow().iter() {
+            if let Some((source, g)) = glyph {
+                by_face.entry((face, *source)).or_default().push(g.gid);
+            }
+        }
+        by_face
+            .into_iter()
+            .map(|(key, mut gids)| {
+                gids.sort_unstable();
+                gids.dedup();
+                (key, gids)
+            })
+            .collect()
     }
 
     /// Starts a paragraph of `size` pt in the body face.
@@ -357,7 +372,7 @@ impl ParaBuilder<'_, '_> {
     }
 
     fn advance(&self, c: char) -> f32 {
-        self.ink.advance(self.face, c).unwrap_or(0.0) * self.para.em()
+        self.ink.advance(self.face, c).map_or(0.0, |(_, a)| a) * self.para.em()
     }
 
     fn push_str(&mut self, s: &str, field: Option<&Field>) {
@@ -367,11 +382,16 @@ impl ParaBuilder<'_, '_> {
                 '\r' => {}
                 '\t' | ' ' | '\u{3000}' => {
                     let c = if c == '\t' { ' ' } else { c };
-                    let adv = self.ink.advance(self.face, c).unwrap_or(0.0);
-                    self.push_atom(Kind::Space(c), adv * self.para.em(), None);
+                    let adv = self.advance(c);
+                    self.push_atom(Kind::Space(c), adv, None);
                 }
                 c => match self.ink.advance(self.face, c) {
-                    Some(adv) => self.push_atom(Kind::Glyph(c), adv * self.para.em(), None),
+                    Some((source, adv)) => {
+                        self.push_atom(Kind::Glyph(c), adv * self.para.em(), None);
+                        if let Some(atom) = self.para.atoms.last_mut() {
+                            atom.source = source;
+                        }
+                    }
                     None => self.ink.record_missing(field, c),
                 },
             }
@@ -393,6 +413,7 @@ impl ParaBuilder<'_, '_> {
         self.para.atoms.push(Atom {
             kind,
             face: self.face,
+            source: Source::Primary,
             w,
             brk,
             underline: false,
@@ -556,6 +577,7 @@ mod tests {
         Atom {
             kind: Kind::Glyph(c),
             face: Face::Body,
+            source: Source::Primary,
             w: 1.0,
             brk,
             underline: false,

@@ -25,7 +25,6 @@
 mod canvas;
 mod error;
 mod face;
-mod font_cache;
 pub(crate) mod fonts;
 mod forms;
 mod layout;
@@ -38,11 +37,14 @@ use crate::policy::Policy;
 use crate::rules::Report;
 
 pub use error::{MissingGlyph, RenderError};
-pub use font_cache::{common_chars, default_dir as font_cache_dir, CACHE_DIR_ENV, COMMON_CHARS};
-pub use fonts::{Coverage, Face, Fonts, FONT_DIR_ENV, SYSTEM_FONT_DIRS};
+pub use fonts::{
+    common_chars, fallback_dirs, Face, Fonts, BUNDLED_BODY, BUNDLED_HEADING, COMMON_CHARS,
+    FALLBACK_FILES, FONT_DIR_ENV,
+};
 pub use tables::{render_tables, render_tables_with, PrintedCell, PrintedTable, TablesPage};
 
 use canvas::{Canvas, PAGE_H};
+use fonts::Source;
 use layout::{Flow, CONTENT_W, MARGIN_X};
 use line_break::{Align, Field, Ink, Para};
 use printpdf::Op;
@@ -114,16 +116,14 @@ pub fn signature_rect() -> [f32; 4] {
     [x1 - w, y0, x1, y0 + h]
 }
 
-/// Renders a document with the system fonts: the common subsets
-/// ([`Fonts::shared`]), or the full faces ([`Fonts::shared_full`]) when the
-/// document has a character beyond them — which the subsets then learn for
-/// the next time. Both give the same bytes.
+/// Renders a document with the bundled faces ([`Fonts::shared`]), the
+/// system's faces only for a character they lack.
 pub fn render(
     doc: &Document,
     policy: &Policy,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, RenderError> {
-    with_system_fonts(|fonts| render_with(fonts, doc, policy, options))
+    render_with(Fonts::shared(), doc, policy, options)
 }
 
 /// Renders several documents into one PDF, one after the other, each with
@@ -133,25 +133,7 @@ pub fn render_all(
     docs: &[(&Document, RenderOptions)],
     policy: &Policy,
 ) -> Result<Vec<u8>, RenderError> {
-    with_system_fonts(|fonts| render_all_with(fonts, docs, policy))
-}
-
-/// Runs `render` with the common subsets, or again with the full faces when
-/// a character is beyond them (and teaches the subsets that character).
-pub(super) fn with_system_fonts(
-    render: impl Fn(&Fonts) -> Result<Vec<u8>, RenderError>,
-) -> Result<Vec<u8>, RenderError> {
-    let fonts = Fonts::shared()?;
-    match render(fonts) {
-        Err(RenderError::MissingGlyphs(missing)) if fonts.coverage() == Coverage::Common => {
-            let full = Fonts::shared_full()?;
-            let rendered = render(full);
-            let chars: Vec<char> = missing.iter().map(|m| m.ch).collect();
-            fonts.learn(full, &chars);
-            rendered
-        }
-        done => done,
-    }
+    render_all_with(Fonts::shared(), docs, policy)
 }
 
 /// Renders a validated document: refuses one with errors unless
@@ -274,7 +256,7 @@ fn sheets(
     let watermark = options.draft.then(|| {
         let mark: String = DRAFT_MARK
             .chars()
-            .filter(|&c| ink.advance(Face::Heading, c).is_some())
+            .filter(|&c| matches!(ink.advance(Face::Heading, c), Some((Source::Primary, _))))
             .collect();
         let mut c = Canvas::default();
         c.watermark(&mark);

@@ -4,9 +4,11 @@
 //!
 //! printpdf is given each face as the subset of the glyphs this document
 //! uses, already cut ([`super::face::cut`]), and saves with
-//! `subset_fonts: false`, so it embeds that subset as it is: the bare
-//! CID-keyed CFF table as `/FontFile3 /CIDFontType0C`, `Identity-H` codes
-//! that are the face's CIDs, `/W` from the subset's advances and a
+//! `subset_fonts: false`, so it embeds that subset as it is: for the
+//! bundled Noto faces the bare CID-keyed CFF table as `/FontFile3
+//! /CIDFontType0C` with `Identity-H` codes that are the face's CIDs; for a
+//! TrueType fallback face (SimSun) `/FontFile2 /CIDFontType2` with codes
+//! that are the subset's glyph ids; `/W` from the subset's advances and a
 //! ToUnicode map from the characters shown.
 //!
 //! What printpdf does not do for reproducible forms is done on the lopdf
@@ -27,7 +29,6 @@ use printpdf::{
 use super::canvas::{draft_state, font_id, PAGE_H, PAGE_W};
 use super::error::RenderError;
 use super::face::cut;
-use super::fonts::Face;
 use super::line_break::Ink;
 
 /// A number as PDF writes it: at most two decimals, no trailing zeros.
@@ -65,13 +66,11 @@ pub(crate) fn write(
     info: &Info,
 ) -> Result<Vec<u8>, RenderError> {
     let mut pdf = PdfDocument::new(info.title);
-    for face in [Face::Body, Face::Heading] {
-        let used = ink.used(face);
-        if used.is_empty() {
-            continue;
-        }
-        let id = font_id(face);
-        let data = ink.fonts.face_data(face);
+    for ((face, source), used) in ink.used() {
+        let id = font_id(face, source);
+        let data = ink.fonts.source_face(face, source).ok_or_else(|| {
+            RenderError::FontUnavailable("无法嵌入字体子集：后备字体无法读取".into())
+        })?;
         let subset = cut(data, used, "无法嵌入字体子集")?;
         let mut font = ParsedFont::from_bytes(&subset, 0, &mut Vec::new())
             .ok_or_else(|| RenderError::FontUnavailable("无法嵌入字体子集：子集无法解析".into()))?;

@@ -57,10 +57,10 @@ pub struct TablesPage {
     pub date: Option<String>,
 }
 
-/// Prints `page` with the system fonts (the common subsets, or the full
-/// faces when a character is beyond them, as [`super::render`] does).
+/// Prints `page` with the bundled faces (system fallbacks as
+/// [`super::render`]).
 pub fn render_tables(page: &TablesPage) -> Result<Vec<u8>, RenderError> {
-    super::with_system_fonts(|fonts| render_tables_with(fonts, page))
+    render_tables_with(Fonts::shared(), page)
 }
 
 /// Prints `page` with the given fonts.
@@ -198,7 +198,10 @@ fn row_band(
 /// page.
 fn column_edges(ink: &Ink, table: &PrintedTable) -> Vec<f32> {
     let measure = |face: Face, s: &str| -> f32 {
-        let em: f32 = s.chars().map(|c| ink.advance(face, c).unwrap_or(1.0)).sum();
+        let em: f32 = s
+            .chars()
+            .map(|c| ink.advance(face, c).map_or(1.0, |(_, a)| a))
+            .sum();
         em * TABLE_PT * MM_PER_PT + CELL_PAD_MM
     };
     let widths: Vec<f32> = (0..table.columns.len())

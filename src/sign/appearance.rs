@@ -4,16 +4,16 @@
 //! Chinese text is drawn as **glyph outlines** (vector paths taken from a CJK
 //! font with ttf-parser), not as text in an embedded font: no font subsetting
 //! or embedding is needed and the block looks the same in every reader. The
-//! font is the forms' body face (Noto Serif CJK SC), already loaded by the
-//! renderer. The same words are kept as text in the widget's `/Contents`
-//! (its accessible description) and in the signature dictionary (`/Name`,
-//! `/M`, `/Reason`), where readers show them. Without any CJK font the block
-//! still shows the time and fingerprint in Helvetica and `?` for other text.
+//! font is the forms' body face (Noto Serif CJK SC, bundled), with the
+//! renderer's system fallback for a character it lacks. The same words are
+//! kept as text in the widget's `/Contents` (its accessible description)
+//! and in the signature dictionary (`/Name`, `/M`, `/Reason`), where
+//! readers show them. A character no face has leaves a gap.
 
 use chrono::{DateTime, FixedOffset};
 
 use super::Fingerprint;
-use crate::render::fonts::LoadedFace;
+use crate::render::fonts::Source;
 use crate::render::pdf::num;
 use crate::render::{Face, Fonts};
 
@@ -63,14 +63,17 @@ impl SignatureAppearance {
 /// Width and height of the default block, in points.
 pub(crate) const BLOCK_SIZE: (f32, f32) = (260.0, 66.0);
 
-/// The face the block's Chinese text is drawn in: the forms' body face
-/// (宋体), shared with the renderer, so signing reads no font file of its
-/// own; the full face only when the text has a character beyond the common
-/// subset. `None` when no CJK font is installed.
-fn face_for(text: &str) -> Option<&'static LoadedFace> {
-    Fonts::shared_for(Face::Body, text)
-        .ok()
-        .map(|fonts| fonts.face_data(Face::Body))
+/// The face that draws `c` in the block: the forms' body face (宋体),
+/// shared with the renderer, so signing reads no font file of its own; the
+/// fallback face behind it for a character the bundle lacks.
+fn face_of(c: char) -> Option<ttf_parser::Face<'static>> {
+    let fonts = Fonts::shared();
+    let source = if fonts.primary_has_glyph(Face::Body, c) {
+        Source::Primary
+    } else {
+        fonts.fallback_glyph(Face::Body, c)?.0
+    };
+    fonts.source_face(Face::Body, source)?.parsed()
 }
 
 /// Writes PDF path operators for glyph outlines, scaled and placed.
@@ -126,46 +129,46 @@ impl ttf_parser::OutlineBuilder for PathSink<'_> {
     }
 }
 
-/// Width of `text` at `size` points in `face`.
-fn text_width(face: &ttf_parser::Face, text: &str, size: f32) -> f32 {
-    let scale = size / f32::from(face.units_per_em());
+/// The advance of `c` at `size` points in `face`; half an em without one.
+fn advance(face: Option<&ttf_parser::Face>, c: char, size: f32) -> f32 {
+    face.and_then(|f| {
+        let advance = f.glyph_hor_advance(f.glyph_index(c)?)?;
+        Some(f32::from(advance) * size / f32::from(f.units_per_em()))
+    })
+    .unwrap_or(size * 0.5)
+}
+
+/// Width of `text` at `size` points.
+fn text_width(text: &str, size: f32) -> f32 {
     text.chars()
-        .map(|c| {
-            face.glyph_index(c)
-                .and_then(|g| face.glyph_hor_advance(g))
-                .map_or(size * 0.5, |a| f32::from(a) * scale)
-        })
+        .map(|c| advance(face_of(c).as_ref(), c, size))
         .sum()
 }
 
 /// Draws `text` as filled outlines with its baseline at (`x`, `y`).
-fn draw_outlined(out: &mut String, face: &ttf_parser::Face, text: &str, x: f32, y: f32, size: f32) {
-    let scale = size / f32::from(face.units_per_em());
+fn draw_outlined(out: &mut String, text: &str, x: f32, y: f32, size: f32) {
     let mut pen = x;
     for c in text.chars() {
-        let Some(glyph) = face.glyph_index(c) else {
-            pen += size * 0.5;
-            continue;
-        };
-        let mut sink = PathSink {
-            out,
-            x: pen,
-            y,
-            scale,
-            last: (0.0, 0.0),
-        };
-        if face.outline_glyph(glyph, &mut sink).is_some() {
-            out.push_str("f\n");
+        let face = face_of(c);
+        if let Some((face, glyph)) = face.as_ref().and_then(|f| Some((f, f.glyph_index(c)?))) {
+            let mut sink = PathSink {
+                out,
+                x: pen,
+                y,
+                scale: size / f32::from(face.units_per_em()),
+                last: (0.0, 0.0),
+            };
+            if face.outline_glyph(glyph, &mut sink).is_some() {
+                out.push_str("f\n");
+            }
         }
-        pen += face
-            .glyph_hor_advance(glyph)
-            .map_or(size * 0.5, |a| f32::from(a) * scale);
+        pen += advance(face.as_ref(), c, size);
     }
 }
 
 /// The content stream of the block's appearance (a Form XObject of
-/// `width` × `height`), and whether the `/Helv` font resource is used.
-pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (Vec<u8>, bool) {
+/// `width` × `height`): paths only, no font resource.
+pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> Vec<u8> {
     let mut out = String::new();
     // A thin dark-red frame, like the border of a seal.
     out.push_str(&format!(
@@ -177,50 +180,17 @@ pub(crate) fn appearance_stream(lines: &[String], width: f32, height: f32) -> (V
     let n = lines.len().max(1) as f32;
     let leading = (height - 2.0 * pad) / n;
     let base_size = (leading * 0.72).min(10.0);
-    let face =
-        face_for(&lines.concat()).and_then(|f| ttf_parser::Face::parse(f.bytes(), f.index()).ok());
     out.push_str("q 0 0 0 rg\n");
-    let mut helv = false;
     for (i, line) in lines.iter().enumerate() {
         let y = height - pad - leading * (i as f32 + 1.0) + (leading - base_size) / 2.0 + 1.0;
-        match &face {
-            Some(face) => {
-                let w = text_width(face, line, base_size);
-                let size = if w > width - 2.0 * pad {
-                    (base_size * (width - 2.0 * pad) / w).max(4.0)
-                } else {
-                    base_size
-                };
-                draw_outlined(&mut out, face, line, pad, y, size);
-            }
-            None => {
-                helv = true;
-                let ascii: String = line
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii_graphic() || c == ' ' {
-                            c
-                        } else {
-                            '?'
-                        }
-                    })
-                    .filter(|c| *c != '\\' && *c != '(' && *c != ')')
-                    .collect();
-                out.push_str(&format!(
-                    "BT /Helv {} Tf {} {} Td ({}) Tj ET\n",
-                    num(base_size * 0.8),
-                    num(pad),
-                    num(y),
-                    ascii
-                ));
-            }
-        }
+        let w = text_width(line, base_size);
+        let size = if w > width - 2.0 * pad {
+            (base_size * (width - 2.0 * pad) / w).max(4.0)
+        } else {
+            base_size
+        };
+        draw_outlined(&mut out, line, pad, y, size);
     }
     out.push_str("Q\n");
-    (out.into_bytes(), helv)
-}
-
-/// True when a CJK font was found for drawing Chinese text.
-pub fn cjk_font_available() -> bool {
-    Fonts::shared().is_ok()
+    out.into_bytes()
 }

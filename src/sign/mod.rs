@@ -28,7 +28,7 @@ pub mod passphrase;
 pub mod pdf;
 pub mod unit_key_file;
 
-pub use appearance::{cjk_font_available, SignatureAppearance};
+pub use appearance::SignatureAppearance;
 pub use cert::{CertError, CertInfo, Fingerprint, TrustStore};
 pub use key::UnitKey;
 pub use passphrase::{check_new_passphrase, WeakPassphrase};

@@ -83,22 +83,12 @@ pub fn sign_pdf_with_attachment(
     // The block's appearance.
     let lines = appearance.lines(&signer.fingerprint());
     let (w, h) = (rect[2] - rect[0], rect[3] - rect[1]);
-    let (content, uses_helv) = appearance_stream(&lines, w, h);
+    let content = appearance_stream(&lines, w, h);
     let mut ap_dict = Dictionary::new();
     ap_dict.set("Type", Object::Name(b"XObject".to_vec()));
     ap_dict.set("Subtype", Object::Name(b"Form".to_vec()));
     ap_dict.set("BBox", reals(&[0.0, 0.0, w, h]));
-    let mut resources = Dictionary::new();
-    if uses_helv {
-        let mut helv = Dictionary::new();
-        helv.set("Type", Object::Name(b"Font".to_vec()));
-        helv.set("Subtype", Object::Name(b"Type1".to_vec()));
-        helv.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
-        helv.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
-        let mut fonts = Dictionary::new();
-        fonts.set("Helv", Object::Dictionary(helv));
-        resources.set("Font", Object::Dictionary(fonts));
-    }
+    let resources = Dictionary::new();
     ap_dict.set("Resources", Object::Dictionary(resources));
     let ap_id = doc.add_object(deflated_stream(ap_dict, &content));
 

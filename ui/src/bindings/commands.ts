@@ -241,8 +241,6 @@ export type AppInfo = {
 	policy_title: string,
 	/**  Where drafts are kept, shown in 常用信息 for the administrator. */
 	data_dir: string,
-	/**  Whether the PDF renderer is in this build. */
-	render_available: boolean,
 	/**  Whether drafts keep a version history. */
 	history_available: boolean,
 	/**
