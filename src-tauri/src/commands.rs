@@ -451,6 +451,30 @@ pub(crate) fn save_dialog(
         .map(|p| p.display().to_string())
 }
 
+/// The system's open dialog for several files of one filter (`kind`,
+/// `ext`); empty when cancelled. `answer`, when the tests give one, stands
+/// in for the dialog (WebDriver cannot drive the system's).
+pub(crate) fn pick_files_dialog(
+    app: &tauri::AppHandle,
+    answer: Option<Vec<String>>,
+    kind: &str,
+    ext: &str,
+) -> Vec<String> {
+    if let Some(files) = answer {
+        return files;
+    }
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
+        .file()
+        .add_filter(kind, &[ext])
+        .blocking_pick_files()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .map(|p| p.display().to_string())
+        .collect()
+}
+
 /// The UI has saved everything after a close request: close now.
 #[tauri::command]
 #[specta::specta]

@@ -144,20 +144,15 @@ pub async fn print_demand_summary(
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_demand_files(app: tauri::AppHandle) -> IpcResult<Vec<String>> {
-    if let Some(list) = std::env::var_os("GCFORMS_OPEN_FILES") {
-        return Ok(std::env::split_paths(&list)
+    let answer = std::env::var_os("GCFORMS_OPEN_FILES").map(|list| {
+        std::env::split_paths(&list)
             .map(|p| p.display().to_string())
-            .collect());
-    }
-    use tauri_plugin_dialog::DialogExt;
-    Ok(app
-        .dialog()
-        .file()
-        .add_filter("资源需求预估表或提交包 (JSON)", &["json"])
-        .blocking_pick_files()
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|p| p.into_path().ok())
-        .map(|p| p.display().to_string())
-        .collect())
+            .collect()
+    });
+    Ok(crate::commands::pick_files_dialog(
+        &app,
+        answer,
+        "资源需求预估表或提交包 (JSON)",
+        "json",
+    ))
 }

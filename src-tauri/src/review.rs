@@ -118,26 +118,24 @@ pub async fn receive_packages(
 #[tauri::command]
 #[specta::specta]
 pub async fn choose_packages(app: tauri::AppHandle) -> IpcResult<Vec<String>> {
-    if let Some(dir) = std::env::var_os("GCFORMS_OPEN_PACKAGES_DIR") {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|e| io("读取", &PathBuf::from(&dir).display().to_string(), e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        return Ok(files.iter().map(|p| p.display().to_string()).collect());
-    }
-    use tauri_plugin_dialog::DialogExt;
-    Ok(app
-        .dialog()
-        .file()
-        .add_filter("提交包", &["json"])
-        .blocking_pick_files()
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|p| p.into_path().ok())
-        .map(|p| p.display().to_string())
-        .collect())
+    let answer = match std::env::var_os("GCFORMS_OPEN_PACKAGES_DIR") {
+        Some(dir) => {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| io("读取", &PathBuf::from(&dir).display().to_string(), e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            Some(files.iter().map(|p| p.display().to_string()).collect())
+        }
+        None => None,
+    };
+    Ok(crate::commands::pick_files_dialog(
+        &app,
+        answer,
+        "提交包",
+        "json",
+    ))
 }
 
 /// One received version's page: verified again, with trust.

@@ -60,6 +60,13 @@ fn free_port() -> u16 {
         .expect("a free local port")
 }
 
+/// An empty font folder under `data_home`.
+fn no_fonts(data_home: &Path) -> PathBuf {
+    let dir = data_home.join("no-fonts");
+    std::fs::create_dir_all(&dir).expect("a folder for no fonts");
+    dir
+}
+
 impl Driver {
     fn start(data_home: &Path) -> Driver {
         let (port, native) = (free_port(), free_port());
@@ -90,8 +97,12 @@ impl Driver {
             .env("GCFORMS_OPEN_BACKUP", data_home.join("to-restore.gcbackup"))
             // 导入提交包 imports every file of this folder instead of asking.
             .env("GCFORMS_OPEN_PACKAGES_DIR", data_home.join("incoming"))
-            // The common font subsets are cut afresh, as on a new machine.
+            // A cache folder of its own, as on a new machine.
             .env("XDG_CACHE_HOME", data_home.join("cache"))
+            // No system font at all, as on a PC without fonts-noto-cjk: an
+            // empty folder instead of the system's font folders. The app
+            // prints with the faces in its binary.
+            .env("GCFORMS_FONT_DIR", no_fonts(data_home))
             // Not WEBKIT_DISABLE_COMPOSITING_MODE: with it WebKitWebDriver's
             // screenshot never returns.
             .stdout(Stdio::null())
@@ -472,6 +483,17 @@ async fn clerk_fills_an_application() -> Res<()> {
         text.contains("第1份（共3份）"),
         "the policy's three copies are not in the exported PDF"
     );
+    // Printed with no system font: the two bundled faces, embedded.
+    let fonts = Command::new("pdffonts").arg(&pdf).output()?;
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    let faces: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(
+        faces.len() == 2
+            && faces.iter().any(|l| l.contains("NotoSerifCJKsc-Regular"))
+            && faces.iter().any(|l| l.contains("NotoSansCJKsc-Bold"))
+            && faces.iter().all(|l| l.contains("yes yes yes")),
+        "{fonts}"
+    );
 
     // 打印 hands every copy to the PDF reader (GCFORMS_PRINT_DIR: written
     // there, no reader started).
@@ -647,6 +669,14 @@ async fn clerk_fills_an_application() -> Res<()> {
         value_of(&c, "applicant.unit_name").await?,
         "韶关市不动产登记中心"
     );
+    // The findings are the filled form's: no 单位名称 left unfilled.
+    until(
+        &c,
+        "the findings after 带入原申请信息",
+        "return document.querySelector('.findings .counts, .findings .ok') !== null \
+         && ![...document.querySelectorAll('.finding-list li')].some(li => li.textContent.includes('单位名称'))",
+    )
+    .await?;
     c.execute("window.scrollTo(0, 0)", vec![]).await?;
     screenshot(&c, "editor-change.png").await?;
 
@@ -1895,32 +1925,36 @@ fn many_packages(n: usize) -> Res<Vec<Vec<u8>>> {
 /// Milliseconds from clicking 审核工作台 (coming from Home) to the inbox
 /// painted with `rows` rows: measured in the page, from the click to the
 /// second animation frame after the rows exist.
-async fn time_to_painted_inbox(c: &Client, rows: usize) -> Res<f64> {
+async fn time_to_painted_inbox(c: &Client, rows: usize) -> Res<(f64, f64)> {
     click_css(c, ".app-bar .brand").await?;
     until(c, "home", "return document.querySelector('.home') !== null").await?;
+    // The first screen (20 rows painted) and the whole list (every row).
     let script = format!(
         r#"const done = arguments[0];
            const t = performance.now();
+           let first = -1;
            document.getElementById('open-inbox').click();
+           const painted = (then) => requestAnimationFrame(() => requestAnimationFrame(() => then(performance.now() - t)));
            const poll = () => {{
-             if (document.querySelectorAll('#inbox-table tbody tr').length === {rows}) {{
-               requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t)));
-             }} else if (performance.now() - t > 60000) {{ done(-1); }} else {{ setTimeout(poll, 5); }}
+             const n = document.querySelectorAll('#inbox-table tbody tr').length;
+             if (first < 0 && n >= Math.min(20, {rows})) {{ first = 0; painted((ms) => {{ first = ms; }}); }}
+             if (n === {rows} && first > 0) {{
+               painted((ms) => done([first, ms]));
+             }} else if (performance.now() - t > 60000) {{ done([-1, -1]); }} else {{ setTimeout(poll, 5); }}
            }};
            poll();"#
     );
-    let ms = c
-        .execute_async(&script, vec![])
-        .await?
-        .as_f64()
-        .unwrap_or(-1.0);
-    assert!(ms >= 0.0, "the inbox of {rows} did not appear");
-    Ok(ms)
+    let times = c.execute_async(&script, vec![]).await?;
+    let at = |i: usize| times.get(i).and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    let (first, all) = (at(0), at(1));
+    assert!(first >= 0.0 && all >= 0.0, "the inbox of {rows} did not appear");
+    Ok((first, all))
 }
 
 /// Figures of issue #14, one JSON line: importing 100 packages through
 /// 导入提交包 (from the click to the 500 rows listed), the time from a click
-/// on 审核工作台 to a painted inbox of 500, and the app's memory with them.
+/// on 审核工作台 to its first screen painted and to all 500 rows, and the
+/// app's memory with them.
 /// 400 packages are put in the store before the app starts, each with the
 /// verdict the core gives them (they are copies of one verified package).
 #[tokio::test(flavor = "multi_thread")]
@@ -1972,10 +2006,13 @@ async fn inbox_figures() -> Res<()> {
             vec![],
         )
         .await?;
-    let mut opens = Vec::new();
+    let (mut firsts, mut opens) = (Vec::new(), Vec::new());
     for _ in 0..5 {
-        opens.push(time_to_painted_inbox(&c, 500).await?);
+        let (first, all) = time_to_painted_inbox(&c, 500).await?;
+        firsts.push(first);
+        opens.push(all);
     }
+    firsts.sort_by(f64::total_cmp);
     opens.sort_by(f64::total_cmp);
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (rss, pss, procs) = app_pid(&app).map(memory_of_tree).unwrap_or_default();
@@ -1984,7 +2021,8 @@ async fn inbox_figures() -> Res<()> {
         json!({
             "app": app.display().to_string(),
             "import_100_packages_ms": import_ms,
-            "open_inbox_of_500_ms": { "median": opens[2], "min": opens[0], "max": opens[4] },
+            "inbox_of_500_first_screen_ms": { "median": firsts[2], "min": firsts[0], "max": firsts[4] },
+            "inbox_of_500_all_rows_ms": { "median": opens[2], "min": opens[0], "max": opens[4] },
             "processes": procs,
             "rss_mb": rss / 1024,
             "pss_mb": pss / 1024,

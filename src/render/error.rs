@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::rules::{Finding, Severity};
 
-/// A character the font cannot print, and where it is.
+/// A character no face can print (neither the bundled ones nor any
+/// system fallback), and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissingGlyph {
     /// The paper label of the field, e.g. 系统(主机)名称.
@@ -32,7 +33,7 @@ impl fmt::Display for MissingGlyph {
         } else {
             write!(
                 f,
-                "{place}中的字符“{}”（{code}）不在打印字体中，无法打印；请改用字体支持的写法后再打印（character not in the font）",
+                "{place}中的字符“{}”（{code}）不在程序自带的打印字体中，本机字体中也没有，无法打印；请改用常用写法，或在本机安装含此字的字体（如 Windows 的 SimSun-ExtB）后再打印（character in no font）",
                 self.ch
             )
         }

@@ -222,11 +222,27 @@ impl CertInfo {
             Ok(d) => d,
             Err(_) => return false,
         };
+        // A process verifies the same chains over and over (an inbox of
+        // hundreds of packages from a few units): a check that passed is
+        // remembered by the SHA-256 of everything it depended on.
+        let key = verified_key(&spki, message, signature, raw_ecdsa);
+        if remembered(&key) {
+            return true;
+        }
+        let valid = self.check(&spki, message, signature, raw_ecdsa);
+        if valid {
+            remember(key);
+        }
+        valid
+    }
+
+    /// The signature check itself, with the key in `spki`.
+    fn check(&self, spki: &[u8], message: &[u8], signature: &[u8], raw_ecdsa: bool) -> bool {
         match self.key_kind {
             KeyKind::P256 => {
                 use p256::ecdsa::signature::Verifier;
                 use p256::pkcs8::DecodePublicKey;
-                let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(&spki) else {
+                let Ok(key) = p256::ecdsa::VerifyingKey::from_public_key_der(spki) else {
                     return false;
                 };
                 let sig = if raw_ecdsa {
@@ -239,7 +255,7 @@ impl CertInfo {
             KeyKind::Rsa => {
                 use rsa::pkcs8::DecodePublicKey;
                 use rsa::signature::Verifier;
-                let Ok(key) = rsa::RsaPublicKey::from_public_key_der(&spki) else {
+                let Ok(key) = rsa::RsaPublicKey::from_public_key_der(spki) else {
                     return false;
                 };
                 let key = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key);
@@ -408,6 +424,43 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<Vec<CertInfo>, CertError> {
             Ok(out)
         }
         _ => Ok(vec![CertInfo::from_der(bytes)?]),
+    }
+}
+
+/// The checks that passed, by [`verified_key`]; cleared when full.
+static VERIFIED: std::sync::Mutex<Option<std::collections::HashSet<[u8; 32]>>> =
+    std::sync::Mutex::new(None);
+
+/// How many passed checks are remembered.
+const VERIFIED_CAP: usize = 4096;
+
+/// The SHA-256 of a check's key, message, signature and form, each
+/// length-prefixed so no two checks share an input.
+fn verified_key(spki: &[u8], message: &[u8], signature: &[u8], raw_ecdsa: bool) -> [u8; 32] {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for part in [spki, message, signature] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
+    hash.update([u8::from(raw_ecdsa)]);
+    hash.finalize().into()
+}
+
+fn remembered(key: &[u8; 32]) -> bool {
+    VERIFIED
+        .lock()
+        .map(|set| set.as_ref().is_some_and(|s| s.contains(key)))
+        .unwrap_or(false)
+}
+
+fn remember(key: [u8; 32]) {
+    if let Ok(mut set) = VERIFIED.lock() {
+        let set = set.get_or_insert_with(Default::default);
+        if set.len() >= VERIFIED_CAP {
+            set.clear();
+        }
+        set.insert(key);
     }
 }
 

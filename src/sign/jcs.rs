@@ -68,6 +68,20 @@ fn write(value: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
 }
 
 fn string(s: &str, out: &mut Vec<u8>) {
+    // Most strings need no escape (the base64 of the embedded PDFs is most
+    // of a package): copied whole, which also keeps verifying a package
+    // fast in unoptimized builds.
+    let plain = s
+        .as_bytes()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     // serde_json escapes exactly as JSON.stringify does; a `&str` cannot
     // hold a lone surrogate.
     let _ = serde_json::to_writer(&mut *out, s);

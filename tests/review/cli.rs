@@ -598,35 +598,19 @@ fn an_estimate_is_packed_alone_and_reviewed_along_its_route() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("review_level_order"), "{}", stderr(&o));
     assert!(!d.join("x.gcpkg.json").exists());
-    reviewed(
-        d,
-        "e.gcpkg.json",
-        ask("supervisor", "approve", "初审通过。", None),
-        "e1.gcpkg.json",
-    );
-    assert_eq!(
-        verify_json(d, "e1.gcpkg.json", &[]).1["status"],
-        "awaiting_county"
-    );
-    reviewed(
-        d,
-        "e1.gcpkg.json",
-        ask("county", "approve", "同意上报。", None),
-        "e2.gcpkg.json",
-    );
-    assert_eq!(
-        verify_json(d, "e2.gcpkg.json", &[]).1["status"],
-        "awaiting_city"
-    );
-    reviewed(
-        d,
-        "e2.gcpkg.json",
-        ask("city", "approve", "同意。", None),
-        "e3.gcpkg.json",
-    );
-    let (c, v) = verify_json(d, "e3.gcpkg.json", &[]);
-    assert_eq!(c, 0, "{v:#}");
-    assert_eq!(v["status"], "approved");
+    // Each level in turn, each result the next one's input.
+    let chain = [
+        ("e", "supervisor", "初审通过。", "e1", "awaiting_county"),
+        ("e1", "county", "同意上报。", "e2", "awaiting_city"),
+        ("e2", "city", "同意。", "e3", "approved"),
+    ];
+    for (from, level, opinion, to, status) in chain {
+        let (from, to) = (format!("{from}.gcpkg.json"), format!("{to}.gcpkg.json"));
+        reviewed(d, &from, ask(level, "approve", opinion, None), &to);
+        let (c, v) = verify_json(d, &to, &[]);
+        assert_eq!(c, 0, "{level}: {v:#}");
+        assert_eq!(v["status"], status, "after {level}");
+    }
 }
 
 #[test]
