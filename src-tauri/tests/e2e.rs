@@ -1947,7 +1947,10 @@ async fn time_to_painted_inbox(c: &Client, rows: usize) -> Res<(f64, f64)> {
     let times = c.execute_async(&script, vec![]).await?;
     let at = |i: usize| times.get(i).and_then(|v| v.as_f64()).unwrap_or(-1.0);
     let (first, all) = (at(0), at(1));
-    assert!(first >= 0.0 && all >= 0.0, "the inbox of {rows} did not appear");
+    assert!(
+        first >= 0.0 && all >= 0.0,
+        "the inbox of {rows} did not appear"
+    );
     Ok((first, all))
 }
 
