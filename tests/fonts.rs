@@ -227,6 +227,13 @@ fn a_character_outside_the_bundle_uses_the_fallback_face() {
         "the bundled face and the full one: {table:#?}"
     );
 
+    // The same fallback face gives the same bytes wherever it is found.
+    let again = font_folder(&[TRUETYPE_FACE]);
+    let fonts = Fonts::bundled_with_fallback_dirs(vec![again.path().to_path_buf()]);
+    let one = pdf(&fonts, &doc, &options).unwrap();
+    let truetype_only = Fonts::bundled_with_fallback_dirs(vec![truetype.path().to_path_buf()]);
+    assert!(pdf(&truetype_only, &doc, &options).unwrap() == one);
+
     let empty = tempfile::tempdir().unwrap();
     let fonts = Fonts::bundled_with_fallback_dirs(vec![empty.path().to_path_buf()]);
     let Err(RenderError::MissingGlyphs(missing)) = pdf(&fonts, &doc, &options) else {

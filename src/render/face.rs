@@ -79,7 +79,7 @@ impl LoadedFace {
         // A Noto collection's faces differ only in their regional glyph
         // shapes; the PostScript name says which one this is (…CJKsc-…).
         let lower = postscript_name.to_ascii_lowercase();
-        if lower.contains("cjk") && !lower.contains("sc") {
+        if lower.contains("cjk") && !lower.contains("cjksc") {
             return Err(RenderError::FontUnavailable(format!(
                 "{what}的第 {index} 个字形集是“{postscript_name}”，不是简体中文（SC）字形"
             )));

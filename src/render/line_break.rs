@@ -382,19 +382,24 @@ impl ParaBuilder<'_, '_> {
                 '\r' => {}
                 '\t' | ' ' | '\u{3000}' => {
                     let c = if c == '\t' { ' ' } else { c };
-                    let adv = self.advance(c);
-                    self.push_atom(Kind::Space(c), adv, None);
+                    self.push_char(Kind::Space(c), c, field);
                 }
-                c => match self.ink.advance(self.face, c) {
-                    Some((source, adv)) => {
-                        self.push_atom(Kind::Glyph(c), adv * self.para.em(), None);
-                        if let Some(atom) = self.para.atoms.last_mut() {
-                            atom.source = source;
-                        }
-                    }
-                    None => self.ink.record_missing(field, c),
-                },
+                c => self.push_char(Kind::Glyph(c), c, field),
             }
+        }
+    }
+
+    /// A character measured and later drawn with the same face: the
+    /// primary one or the fallback that has it; recorded when none has.
+    fn push_char(&mut self, kind: Kind, c: char, field: Option<&Field>) {
+        match self.ink.advance(self.face, c) {
+            Some((source, adv)) => {
+                self.push_atom(kind, adv * self.para.em(), None);
+                if let Some(atom) = self.para.atoms.last_mut() {
+                    atom.source = source;
+                }
+            }
+            None => self.ink.record_missing(field, c),
         }
     }
 
