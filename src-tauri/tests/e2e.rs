@@ -118,6 +118,13 @@ impl Driver {
         d
     }
 
+    /// A session on this app's binary, once its first page is ready.
+    async fn open_app(&self) -> Res<Client> {
+        let c = self.session(&app_binary()).await?;
+        ready(&c).await?;
+        Ok(c)
+    }
+
     async fn session(&self, app: &Path) -> Res<Client> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
@@ -1040,8 +1047,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
     let exports = data.path().join("exports");
     std::fs::create_dir_all(&exports)?;
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "#open-signing").await?;
     type_css(&c, "#k-unit", "韶关市不动产登记中心").await?;
     type_css(&c, "#k-p1", "woaini1314").await?;
@@ -1161,8 +1167,7 @@ async fn clerk_issues_a_key_and_exports_a_signed_package() -> Res<()> {
 async fn settings_import_a_calendar_year() -> Res<()> {
     let data = tempfile::tempdir()?;
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "#open-settings").await?;
     until(
         &c,
@@ -1241,8 +1246,7 @@ const SUMMARY_FILES: [&str; 3] = ["estimate-1.json", "estimate-2.json", "estimat
 async fn clerk_fills_a_demand_estimate() -> Res<()> {
     let data = tempfile::tempdir()?;
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "button.new-form[data-form=\"demand_estimate\"]").await?;
     field(&c, "unit_name").await?;
     for (path, text) in [
@@ -1388,8 +1392,7 @@ async fn demand_summary_of_three_estimates() -> Res<()> {
         .collect();
 
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "#open-demand-summary").await?;
     click_css(&c, "#choose-estimates").await?;
     until(
@@ -1675,8 +1678,7 @@ async fn reviewer_approves_through_three_levels() -> Res<()> {
     let print = data.path().join("print");
 
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "#open-inbox").await?;
     click_css(&c, "#import-packages").await?;
     until(
@@ -2088,8 +2090,7 @@ async fn webview_loads_nothing_from_outside() -> Res<()> {
 
     let data = tempfile::tempdir()?;
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     let start = c.execute("return location.href", vec![]).await?;
     let outside = format!("http://127.0.0.1:{port}");
     let is_app = "return document.querySelector('header.app-bar #open-inbox') !== null \
@@ -2281,8 +2282,7 @@ async fn hostile_files_are_refused() -> Res<()> {
         write_hostile(name, &incoming.join(name))?;
     }
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     record_toasts(&c).await?;
     let limit = gcforms::input::MAX_INPUT_BYTES.to_string();
     let year_limit = gcforms::calendar::MAX_YEAR_FILE_BYTES.to_string();
@@ -2534,8 +2534,7 @@ async fn hostile_text_stays_text() -> Res<()> {
     }
 
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     c.execute(
         "window.__alerts = []; window.alert = (m) => { window.__alerts.push(String(m)); }; return true",
         vec![],
@@ -2655,8 +2654,7 @@ async fn hostile_text_stays_text() -> Res<()> {
 async fn help_opens_with_f1() -> Res<()> {
     let data = tempfile::tempdir()?;
     let driver = Driver::start(data.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "button.new-form[data-form=\"application\"]").await?;
     // F1 (WebDriver's U+E031) right after typing: no debounce has fired.
     type_into(&c, "applicant.unit_name", "按F1之前输入的单位\u{E031}").await?;
@@ -2691,8 +2689,7 @@ async fn backup_and_restore_on_a_new_pc() -> Res<()> {
     std::fs::create_dir_all(old_pc.path().join("exports"))?;
     let backup = {
         let driver = Driver::start(old_pc.path());
-        let c = driver.session(&app_binary()).await?;
-        ready(&c).await?;
+        let c = driver.open_app().await?;
         click_css(&c, "button.new-form[data-form=\"application\"]").await?;
         type_into(&c, "applicant.unit_name", "备份前填写的单位").await?;
         type_into(&c, "applicant.system_name", "迁移到新电脑的系统").await?;
@@ -2706,8 +2703,7 @@ async fn backup_and_restore_on_a_new_pc() -> Res<()> {
     let new_pc = tempfile::tempdir()?;
     std::fs::copy(&backup, new_pc.path().join("to-restore.gcbackup"))?;
     let driver = Driver::start(new_pc.path());
-    let c = driver.session(&app_binary()).await?;
-    ready(&c).await?;
+    let c = driver.open_app().await?;
     click_css(&c, "#restore").await?;
     until(
         &c,

@@ -71,13 +71,6 @@ pub(crate) enum Source {
     Fallback(usize),
 }
 
-/// The style of a fallback face: the body prefers Song faces, headings Hei.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
-    Song,
-    Hei,
-}
-
 /// The system faces a character the bundle lacks is looked for in, by file
 /// name (compared without case), with the face index of Simplified Chinese
 /// in a collection; each style's best first.
@@ -115,20 +108,25 @@ const HEADING_NAME: &str = "标题字体（Noto Sans CJK SC Bold）";
 /// A system face found for the fallback, read when first needed.
 #[derive(Debug)]
 struct Candidate {
+    /// The file's place in [`FALLBACK_FILES`].
+    file: usize,
     path: PathBuf,
-    index: u32,
-    style: Style,
     face: OnceLock<Option<LoadedFace>>,
 }
 
 impl Candidate {
+    /// A Song (宋体) face, which the body prefers; the rest are Hei.
+    fn is_song(&self) -> bool {
+        self.file < SONG_FILES
+    }
+
     /// The face, read and checked once; `None` when it cannot be used.
     fn face(&self) -> Option<&LoadedFace> {
         self.face
             .get_or_init(|| {
                 let what = self.path.display().to_string();
                 read_shared(&self.path)
-                    .and_then(|bytes| LoadedFace::parse(bytes, self.index, &what))
+                    .and_then(|bytes| LoadedFace::parse(bytes, FALLBACK_FILES[self.file].1, &what))
                     .ok()
             })
             .as_ref()
@@ -160,15 +158,10 @@ impl Fallbacks {
             by_file
                 .into_iter()
                 .enumerate()
-                .filter_map(|(i, path)| {
+                .filter_map(|(file, path)| {
                     Some(Candidate {
+                        file,
                         path: path?,
-                        index: FALLBACK_FILES[i].1,
-                        style: if i < SONG_FILES {
-                            Style::Song
-                        } else {
-                            Style::Hei
-                        },
                         face: OnceLock::new(),
                     })
                 })
@@ -261,15 +254,15 @@ impl Fonts {
     pub fn full_noto(dirs: Vec<PathBuf>) -> Result<Fonts, RenderError> {
         let fallbacks = Fallbacks::new(dirs);
         let full = |file: usize, what: &str| {
-            let (name, _) = FALLBACK_FILES[file];
+            let (name, index) = FALLBACK_FILES[file];
             let found = fallbacks
                 .candidates()
                 .iter()
-                .find(|c| c.path.file_name().is_some_and(|n| n == name))
+                .find(|c| c.file == file)
                 .ok_or_else(|| {
                     RenderError::FontUnavailable(format!("找不到{what}的完整字体文件 {name}"))
                 })?;
-            LoadedFace::parse(read_shared(&found.path)?, found.index, what)
+            LoadedFace::parse(read_shared(&found.path)?, index, what)
         };
         Ok(Fonts {
             body: full(NOTO_BODY, BODY_NAME)?,
@@ -303,31 +296,23 @@ impl Fonts {
     /// Where the glyph of `c` in `face` comes from, and the glyph, when a
     /// fallback face has it (the primary face is the caller's first try).
     pub(crate) fn fallback_glyph(&self, face: Face, c: char) -> Option<(Source, Glyph)> {
-        let wanted = match face {
-            Face::Body => Style::Song,
-            Face::Heading => Style::Hei,
-        };
-        let candidates = self.fallbacks.candidates();
-        let preferred = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.style == wanted);
-        let others = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.style != wanted);
+        let song = face == Face::Body;
+        let candidates = self.fallbacks.candidates().iter().enumerate();
+        let preferred = candidates.clone().filter(|(_, f)| f.is_song() == song);
+        let others = candidates.filter(|(_, f)| f.is_song() != song);
         preferred.chain(others).find_map(|(i, candidate)| {
             let parsed = candidate.face()?.parsed()?;
             glyph_of(&parsed, c).map(|g| (Source::Fallback(i), g))
         })
     }
 
-    /// True when `face` or a fallback behind it can print `c`.
-    pub fn has_glyph(&self, face: Face, c: char) -> bool {
-        self.face_data(face)
-            .parsed()
-            .is_some_and(|f| glyph_of(&f, c).is_some())
-            || self.fallback_glyph(face, c).is_some()
+    /// Where the glyph of `c` in `face` comes from: the primary face, else
+    /// the first fallback face that has it.
+    pub(crate) fn glyph(&self, face: Face, c: char) -> Option<(Source, Glyph)> {
+        let primary = self.face_data(face).parsed().and_then(|f| glyph_of(&f, c));
+        primary
+            .map(|g| (Source::Primary, g))
+            .or_else(|| self.fallback_glyph(face, c))
     }
 
     /// True when the primary `face` itself holds `c`.
@@ -335,15 +320,6 @@ impl Fonts {
         self.face_data(face)
             .parsed()
             .is_some_and(|f| glyph_of(&f, c).is_some())
-    }
-
-    /// The file of the face glyphs of `source` come from (`None` for the
-    /// primary face): for messages and tests.
-    pub fn fallback_file(&self, source_index: usize) -> Option<&Path> {
-        self.fallbacks
-            .candidates()
-            .get(source_index)
-            .map(|c| c.path.as_path())
     }
 
     /// The subsets of the primary faces holding [`common_chars`]: what is

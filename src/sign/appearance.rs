@@ -13,7 +13,6 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::Fingerprint;
-use crate::render::fonts::Source;
 use crate::render::pdf::num;
 use crate::render::{Face, Fonts};
 
@@ -68,11 +67,7 @@ pub(crate) const BLOCK_SIZE: (f32, f32) = (260.0, 66.0);
 /// fallback face behind it for a character the bundle lacks.
 fn face_of(c: char) -> Option<ttf_parser::Face<'static>> {
     let fonts = Fonts::shared();
-    let source = if fonts.primary_has_glyph(Face::Body, c) {
-        Source::Primary
-    } else {
-        fonts.fallback_glyph(Face::Body, c)?.0
-    };
+    let (source, _) = fonts.glyph(Face::Body, c)?;
     fonts.source_face(Face::Body, source)?.parsed()
 }
 
